@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// maxBottlenecks bounds the list in a Result.
+const maxBottlenecks = 20
+
+// capacityExceeded names the bottlenecks the engine derives itself.
+const capacityExceeded = "capacity exceeded"
+
+// buildBottlenecks cleans the provider's bottlenecks and adds one for every
+// period whose predicted value exceeds capacity, unless the provider already
+// named a bottleneck for that period. Entries with neither a name nor a
+// description are dropped; an unknown severity is Moderate. When there are
+// more than maxBottlenecks, the most severe are kept, earlier ones first
+// among equals.
+func buildBottlenecks(raw []rawBottleneck, d Data, preds []Prediction) []Bottleneck {
+	out := make([]Bottleneck, 0, min(len(raw)+len(preds), maxBottlenecks+len(preds)))
+	for _, r := range raw[:min(len(raw), maxBottlenecks)] {
+		b := Bottleneck{
+			Name:        cleanText(r.name, maxName),
+			Period:      cleanText(r.period, maxPeriod),
+			Description: cleanText(r.description, maxDescription),
+			Severity:    RiskModerate,
+		}
+		if b.Name == "" && b.Description == "" {
+			continue
+		}
+		if b.Name == "" {
+			b.Name = truncateRunes(b.Description, maxName)
+		}
+		if level, ok := parseRiskLevel(r.severity); ok {
+			b.Severity = level
+		}
+		out = append(out, b)
+	}
+	if d.Capacity != nil {
+		for _, p := range preds {
+			if p.Value > *d.Capacity && !hasPeriod(out, p.Period) {
+				out = append(out, capacityBottleneck(p, *d.Capacity, d))
+			}
+		}
+	}
+	if len(out) > maxBottlenecks {
+		slices.SortStableFunc(out, func(a, b Bottleneck) int {
+			return cmp.Compare(b.Severity.rank(), a.Severity.rank())
+		})
+		out = out[:maxBottlenecks]
+	}
+	return out
+}
+
+func hasPeriod(bs []Bottleneck, period string) bool {
+	for _, b := range bs {
+		if strings.EqualFold(b.Period, period) {
+			return true
+		}
+	}
+	return false
+}
+
+// capacityBottleneck describes a period whose value exceeds capacity. Its
+// severity grows with the overshoot: under 5% Moderate, under 15% High,
+// otherwise Critical.
+func capacityBottleneck(p Prediction, capacity float64, d Data) Bottleneck {
+	var last float64
+	if len(d.History) > 0 {
+		last = d.History[len(d.History)-1].Value
+	}
+	overshoot := (p.Value - capacity) / capacityScale(capacity, last)
+	severity := RiskCritical
+	switch {
+	case overshoot < 0.05:
+		severity = RiskModerate
+	case overshoot < 0.15:
+		severity = RiskHigh
+	}
+	return Bottleneck{
+		Name:     capacityExceeded,
+		Severity: severity,
+		Period:   p.Period,
+		Description: cleanText(fmt.Sprintf("Forecast %s exceeds capacity %s by %.1f%%.",
+			withUnit(p.Value, d.Unit), withUnit(capacity, d.Unit), 100*overshoot), maxDescription),
+	}
+}
+
+// withUnit formats a value compactly with its unit, if any.
+func withUnit(v float64, unit string) string {
+	s := strconv.FormatFloat(v, 'g', 6, 64)
+	if unit = strings.TrimSpace(unit); unit != "" {
+		s += " " + unit
+	}
+	return s
+}

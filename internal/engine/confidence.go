@@ -1,0 +1,165 @@
+package engine
+
+import (
+	"math"
+	"slices"
+
+	"github.com/bottleneck-io/bottleneck-operator/internal/baseline"
+)
+
+// Confidence model weights; a component that cannot be computed is left out
+// and the others keep their proportions.
+const (
+	weightProvider  = 0.30
+	weightQuality   = 0.25
+	weightWidth     = 0.20
+	weightAgreement = 0.25
+)
+
+// Data-quality constants.
+const (
+	// fullHistory is the history length that earns full length credit: two
+	// years of monthly data.
+	fullHistory = 24
+	// outlierZ is the robust z-score above which a change is an outlier
+	// (Iglewicz and Hoaglin's 3.5).
+	outlierZ = 3.5
+	// madToSigma turns a median absolute deviation into a standard deviation
+	// for normal data.
+	madToSigma = 1 / 0.6745
+)
+
+// assessConfidence blends four components, each in [0, 1], into a score from
+// 0 to 100:
+//
+//	provider   the provider's own confidence (0–1, 0–100 or "85%"), if given
+//	quality    length × outliers: length is 0.5 at 3 history points rising
+//	           linearly to 1 at 24; outliers is 1 - 2·(share of period-to-
+//	           period changes whose robust z-score |0.6745·(d - median)/MAD|
+//	           exceeds 3.5), floored at 0
+//	width      1 - mean of min((u - l) / |v|, 1): an interval as wide as
+//	           the value earns nothing
+//	agreement  mean over periods of clamp(1 - |v - b| / (2·s)) where b is the
+//	           baseline forecast and s its interval half-width (at least 5%
+//	           of |b|): inside the baseline's interval earns at least half
+//
+// with weights 0.30, 0.25, 0.20 and 0.25. For example, a provider at 80%,
+// 24 clean history points (quality 1), intervals ±10% (width 0.8) and
+// predictions matching the baseline (agreement 1) give
+// 0.3·0.8 + 0.25·1 + 0.2·0.8 + 0.25·1 = 0.90, so 90.
+func assessConfidence(provider number, history []float64, preds []Prediction, base []baseline.Point) int {
+	var sum, weights float64
+	add := func(weight, value float64) {
+		sum += weight * clamp01(value)
+		weights += weight
+	}
+	if c, ok := providerConfidence(provider); ok {
+		add(weightProvider, c)
+	}
+	add(weightQuality, dataQuality(history))
+	add(weightWidth, 1-meanCappedWidth(preds))
+	if a, ok := agreement(preds, base); ok {
+		add(weightAgreement, a)
+	}
+	return int(math.Round(100 * sum / weights))
+}
+
+// providerConfidence reads the provider's figure as a fraction: with a
+// percent sign or above 1 it is a percentage, otherwise already a fraction.
+func providerConfidence(n number) (float64, bool) {
+	if !n.set || !finite(n.value) {
+		return 0, false
+	}
+	if n.percent || n.value > 1 {
+		return clamp01(n.value / 100), true
+	}
+	return clamp01(n.value), true
+}
+
+// dataQuality scores the history's length and the share of outlying changes.
+func dataQuality(history []float64) float64 {
+	length := 0.5 + 0.5*clamp01(float64(len(history)-MinHistory)/float64(fullHistory-MinHistory))
+	return length * clamp01(1-2*outlierShare(history))
+}
+
+// outlierShare is the share of period-to-period changes that are outliers by
+// the robust z-score. The spread is floored at a millionth of the largest
+// change, so rounding noise on a perfectly regular series is not an outlier
+// while a single jump in it is.
+func outlierShare(history []float64) float64 {
+	changes := make([]float64, len(history)-1)
+	var largest float64
+	for i := range changes {
+		changes[i] = history[i+1] - history[i]
+		largest = max(largest, math.Abs(changes[i]))
+	}
+	if largest == 0 || !finite(largest) {
+		return 0
+	}
+	center := median(slices.Clone(changes))
+	deviations := make([]float64, len(changes))
+	for i, c := range changes {
+		deviations[i] = math.Abs(c - center)
+	}
+	spread := max(median(deviations)*madToSigma, 1e-6*largest)
+	outliers := 0
+	for _, c := range changes {
+		if math.Abs(c-center)/spread > outlierZ {
+			outliers++
+		}
+	}
+	return float64(outliers) / float64(len(changes))
+}
+
+// median sorts values in place and returns their median, the mean of the
+// two middle values for an even count. (gonum's stat.Quantile returns the
+// lower middle value instead, which makes the MAD of a series alternating
+// between two steps zero and every other step an outlier.)
+func median(values []float64) float64 {
+	slices.Sort(values)
+	n := len(values)
+	if n%2 == 1 {
+		return values[n/2]
+	}
+	return (values[n/2-1] + values[n/2]) / 2
+}
+
+// meanCappedWidth is the mean interval width relative to the value, each
+// term capped at 1; a non-zero width around a zero value counts as 1.
+func meanCappedWidth(preds []Prediction) float64 {
+	var sum float64
+	for _, p := range preds {
+		width := p.Upper - p.Lower
+		switch {
+		case width == 0:
+		case p.Value == 0:
+			sum++
+		default:
+			sum += min(width/math.Abs(p.Value), 1)
+		}
+	}
+	return sum / float64(len(preds))
+}
+
+// agreement scores how close the predictions are to the baseline forecast;
+// it is unavailable when the baseline is.
+func agreement(preds []Prediction, base []baseline.Point) (float64, bool) {
+	if len(base) < len(preds) {
+		return 0, false
+	}
+	var sum float64
+	for i, p := range preds {
+		b := base[i]
+		spread := max((b.Upper-b.Lower)/2, 0.05*math.Abs(b.Value))
+		diff := math.Abs(p.Value - b.Value)
+		switch {
+		case !finite(spread) || !finite(diff):
+			return 0, false
+		case spread == 0 && diff == 0:
+			sum++
+		case spread > 0:
+			sum += clamp01(1 - diff/(2*spread))
+		}
+	}
+	return sum / float64(len(preds)), true
+}

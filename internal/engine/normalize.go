@@ -1,0 +1,85 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/bottleneck-io/bottleneck-operator/internal/baseline"
+)
+
+// Normalize turns a provider's raw answer into a Result, or returns *Error.
+//
+// The steps, each refusing with its own reason: validate the request
+// (ReasonInvalidInput), extract the JSON (ReasonNoJSON, ReasonTruncated),
+// read it leniently (ReasonSchemaViolation), align and repair the
+// predictions against the baseline model (ReasonTooFewPredictions,
+// ReasonInvalidNumber, ReasonSchemaViolation), then compute risk, bottlenecks
+// and confidence, which cannot fail. The result is either complete and valid
+// or not returned at all.
+func Normalize(raw string, d Data) (Result, error) {
+	if err := d.Validate(); err != nil {
+		return Result{}, err
+	}
+	obj, err := extractJSON(raw)
+	if err != nil {
+		return Result{}, err
+	}
+	ans, err := decodeAnswer(obj)
+	if err != nil {
+		return Result{}, err
+	}
+	periods := d.Periods()
+	history := d.values()
+	base := baselineForecast(history, len(periods))
+	preds, err := buildPredictions(ans.predictions, periods, base)
+	if err != nil {
+		return Result{}, err
+	}
+	hint, hinted := parseRiskLevel(ans.riskLevel)
+	risk := assessRisk(d, history, preds, hint, hinted)
+	r := Result{
+		Summary:     cleanText(ans.summary, maxSummary),
+		RiskLevel:   risk.level,
+		RiskScore:   risk.score,
+		Confidence:  assessConfidence(ans.confidence, history, preds, base),
+		Predictions: preds,
+		Bottlenecks: buildBottlenecks(ans.bottlenecks, d, preds),
+	}
+	if r.Summary == "" {
+		r.Summary = cleanText(describe(d, r), maxSummary)
+	}
+	return r, nil
+}
+
+// baselineForecast is the baseline model's forecast for the requested
+// periods, or nil when the history cannot be fitted (Validate has already
+// refused such data, so nil is a safeguard). The coarse fit is enough for a
+// reference and keeps Normalize cheap.
+func baselineForecast(history []float64, horizon int) []baseline.Point {
+	m, err := baseline.FitCoarse(history)
+	if err != nil {
+		return nil
+	}
+	return m.Forecast(horizon, baseline.DefaultCoverage)
+}
+
+// describe writes a summary for an answer that has none.
+func describe(d Data, r Result) string {
+	subject := d.Subject
+	if subject == "" {
+		subject = "the series"
+	}
+	first, last := r.Predictions[0], r.Predictions[len(r.Predictions)-1]
+	s := fmt.Sprintf("%s risk (score %d) for %s in %s: forecast %s in %s and %s in %s",
+		r.RiskLevel, r.RiskScore, subject, d.Region,
+		withUnit(first.Value, d.Unit), first.Period, withUnit(last.Value, d.Unit), last.Period)
+	if d.Capacity != nil {
+		over := 0
+		for _, p := range r.Predictions {
+			if p.Value > *d.Capacity {
+				over++
+			}
+		}
+		s += fmt.Sprintf(", above capacity %s in %d of %d periods", withUnit(*d.Capacity, d.Unit), over, len(r.Predictions))
+	}
+	return s + "."
+}

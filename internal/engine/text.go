@@ -1,0 +1,77 @@
+package engine
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Bounds on the strings of a Result, in characters (runes), matching the
+// Forecast status schema.
+const (
+	maxSummary     = 2048
+	maxName        = 128
+	maxDescription = 1024
+	maxPeriod      = 64
+)
+
+// cleanText trims s, turns each run of control characters and spaces into
+// one space (so "line\nbreak" stays two words), replaces invalid UTF-8, and
+// cuts the result to at most limit runes on a rune boundary.
+func cleanText(s string, limit int) string {
+	s = strings.TrimSpace(s)
+	if needsCleaning(s) {
+		var b strings.Builder
+		b.Grow(len(s))
+		space := false
+		for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+			if unicode.IsControl(r) || unicode.IsSpace(r) {
+				space = true
+				continue
+			}
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		}
+		s = b.String()
+	}
+	return truncateRunes(s, limit)
+}
+
+// needsCleaning reports whether s has a control character or invalid UTF-8,
+// so the common clean string is returned without copying.
+func needsCleaning(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf { // ASCII, most of any answer
+			if c < ' ' || c == 0x7f {
+				return true
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsControl(r) || (r == utf8.RuneError && size == 1) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// truncateRunes cuts s to at most limit runes, then drops trailing spaces the
+// cut may expose.
+func truncateRunes(s string, limit int) string {
+	if len(s) <= limit { // no more runes than bytes
+		return s
+	}
+	count := 0
+	for i := range s {
+		if count == limit {
+			return strings.TrimRightFunc(s[:i], unicode.IsSpace)
+		}
+		count++
+	}
+	return s
+}

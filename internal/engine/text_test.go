@@ -1,0 +1,42 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestCleanText(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		limit int
+		want  string
+	}{
+		{"clean", "Port congestion", 128, "Port congestion"},
+		{"trimmed", "  \tPort congestion \n", 128, "Port congestion"},
+		{"newline is a space", "line\r\nbreak", 128, "line break"},
+		{"control characters dropped", "a\x00\x07b\x1bc", 128, "a b c"},
+		{"invalid UTF-8 replaced", "ok\xffok", 128, "ok\uFFFDok"},
+		{"cut on a rune boundary", "ééééé", 3, "ééé"},
+		{"cut drops exposed space", "abc def", 4, "abc"},
+		{"exact length kept", "abcd", 4, "abcd"},
+		{"empty", "", 10, ""},
+		{"only control characters", "\x00\x01", 10, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := cleanText(tt.in, tt.limit); got != tt.want {
+				t.Errorf("cleanText(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCleanTextBoundsLongText(t *testing.T) {
+	long := strings.Repeat("日本", maxSummary)
+	got := cleanText(long, maxSummary)
+	if n := utf8.RuneCountInString(got); n != maxSummary || !utf8.ValidString(got) {
+		t.Errorf("got %d runes (valid UTF-8: %v), want %d", n, utf8.ValidString(got), maxSummary)
+	}
+}
