@@ -1,0 +1,106 @@
+# bottleneck-operator. `make help` lists the targets.
+
+IMG ?= ghcr.io/bottleneck-io/bottleneck-operator:latest
+K8S_VERSION ?= 1.37.2
+CONTROLLER_TOOLS_VERSION ?= v0.23.0
+
+LOCALBIN ?= $(CURDIR)/bin
+CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
+# The local control plane: kube-apiserver, etcd and kubectl built from source
+# by hack/build-controlplane.sh (no release download).
+CONTROLPLANE_DIR ?= $(LOCALBIN)/k8s/$(K8S_VERSION)-$(shell go env GOOS)-$(shell go env GOARCH)
+# kubectl from PATH, or the one built with the control plane.
+KUBECTL ?= $(shell command -v kubectl || echo $(CONTROLPLANE_DIR)/kubectl)
+
+export KUBEBUILDER_ASSETS = $(CONTROLPLANE_DIR)
+export CONTROLPLANE_DIR
+
+SHELL = /usr/bin/env bash -o pipefail
+.SHELLFLAGS = -ec
+
+.PHONY: all
+all: build
+
+##@ General
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "\nUsage:\n  make \033[36m<target>\033[0m\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: manifests
+manifests: controller-gen ## Generate the CRDs and the RBAC role from the code markers.
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
+
+.PHONY: generate
+generate: controller-gen ## Generate the DeepCopy methods of the API types.
+	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./..."
+
+.PHONY: fmt
+fmt: ## Run go fmt.
+	go fmt ./...
+
+.PHONY: vet
+vet: ## Run go vet.
+	go vet ./...
+
+.PHONY: test
+test: manifests generate fmt vet controlplane ## Run every test: unit, envtest suites and end-to-end, on a real control plane.
+	go test ./... -count=1 -timeout 30m
+
+.PHONY: bench
+bench: ## Run the benchmarks.
+	go test -run '^$$' -bench . -benchmem ./internal/...
+
+##@ Build
+
+.PHONY: build
+build: manifests generate fmt vet ## Build the manager binary into bin/manager.
+	go build -o $(LOCALBIN)/manager .
+
+.PHONY: run
+run: manifests generate fmt vet ## Run the manager against the cluster of the current kubeconfig.
+	go run . --dashboard-bind-address=:8082
+
+.PHONY: run-local
+run-local: manifests generate controlplane ## Local mode: start a local control plane, install the CRDs and samples, run the manager.
+	go run ./cmd/localmode
+
+.PHONY: controlplane
+controlplane: ## Build kube-apiserver, etcd and kubectl from source into bin/k8s/ (only when missing).
+	@K8S_VERSION=$(K8S_VERSION) hack/build-controlplane.sh >/dev/null
+
+.PHONY: docker-build
+docker-build: ## Build the manager's container image (needs a Docker engine).
+	docker build -t $(IMG) .
+
+.PHONY: build-installer
+build-installer: manifests generate ## Write dist/install.yaml (CRDs, RBAC, the manager Deployment) for the image $(IMG).
+	mkdir -p dist
+	$(KUBECTL) kustomize config/default | sed 's#ghcr.io/bottleneck-io/bottleneck-operator:latest#$(IMG)#' > dist/install.yaml
+
+##@ Deployment
+
+.PHONY: install
+install: manifests ## Install the CRDs into the cluster of the current kubeconfig.
+	$(KUBECTL) apply --server-side -f config/crd/bases
+
+.PHONY: uninstall
+uninstall: manifests ## Remove the CRDs (and every Forecast and ProviderLock) from the cluster.
+	$(KUBECTL) delete --ignore-not-found -f config/crd/bases
+
+.PHONY: deploy
+deploy: build-installer ## Deploy the operator into the cluster of the current kubeconfig.
+	$(KUBECTL) apply --server-side -f dist/install.yaml
+
+.PHONY: undeploy
+undeploy: build-installer ## Remove the operator from the cluster.
+	$(KUBECTL) delete --ignore-not-found -f dist/install.yaml
+
+##@ Tools
+
+.PHONY: controller-gen
+controller-gen: $(CONTROLLER_GEN) ## Install controller-gen into bin/ (only when missing).
+$(CONTROLLER_GEN):
+	GOBIN=$(LOCALBIN) go install sigs.k8s.io/controller-tools/cmd/controller-gen@$(CONTROLLER_TOOLS_VERSION)

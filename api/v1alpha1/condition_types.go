@@ -1,0 +1,100 @@
+package v1alpha1
+
+// Condition types. Forecast uses the kstatus trio (Ready, Reconciling,
+// Stalled) so that `kubectl wait --for=condition=Ready`, Flux and Argo CD
+// health checks work unchanged; ProviderLock uses Ready and Degraded.
+const (
+	// ReadyCondition is True when the object's status reflects its current
+	// spec and is usable: a Forecast holds a result for its current inputs, a
+	// ProviderLock holds a provider that can serve requests.
+	ReadyCondition = "Ready"
+
+	// ReconcilingCondition is True while the controller is working towards
+	// Ready (first run, a spec change, or a retry after a transient failure).
+	ReconcilingCondition = "Reconciling"
+
+	// StalledCondition is True when the controller cannot make progress
+	// without a change from the user, e.g. unusable input data.
+	StalledCondition = "Stalled"
+
+	// DegradedCondition is True when a ProviderLock serves from a fallback
+	// (not the first provider listed) or has no eligible provider at all.
+	DegradedCondition = "Degraded"
+)
+
+// Forecast condition reasons.
+const (
+	// SucceededReason: the Forecast holds a normalized result for its
+	// current inputs.
+	SucceededReason = "Succeeded"
+
+	// ProgressingReason: a forecast is being produced for new inputs.
+	ProgressingReason = "Progressing"
+
+	// ProviderLockNotFoundReason: the ProviderLock named `default` does not
+	// exist, so no provider can be asked. The Forecast waits for it.
+	ProviderLockNotFoundReason = "ProviderLockNotFound"
+
+	// NoActiveProviderReason: the ProviderLock exists but holds no usable
+	// provider. The Forecast waits for the lock to change.
+	NoActiveProviderReason = "NoActiveProvider"
+
+	// HistoryUnavailableReason: the ConfigMap named by spec.historyFrom, or
+	// its key, does not exist yet. The Forecast waits for it.
+	HistoryUnavailableReason = "HistoryUnavailable"
+
+	// ProviderFailedReason: the provider failed (timeout, 5xx, rate limit,
+	// rejected key, ...). The Forecast retries with backoff.
+	ProviderFailedReason = "ProviderFailed"
+
+	// InvalidOutputReason: the provider answered, but the answer could not
+	// be turned into a valid result. The Forecast retries with backoff.
+	InvalidOutputReason = "InvalidOutput"
+
+	// InvalidInputReason: the Forecast's data cannot be forecast (for
+	// example a history that is too short or not numeric). The Forecast is
+	// Stalled until its spec or data source changes.
+	InvalidInputReason = "InvalidInput"
+)
+
+// ProviderLock condition reasons.
+const (
+	// ProviderLockedReason: a provider is locked and serves every request.
+	ProviderLockedReason = "ProviderLocked"
+
+	// NoEligibleProviderReason: no listed provider is configured, healthy
+	// and out of cooldown, and none was locked before.
+	NoEligibleProviderReason = "NoEligibleProvider"
+
+	// RunningOnFallbackReason: the locked provider is not the first provider
+	// listed in spec.providers.
+	RunningOnFallbackReason = "RunningOnFallback"
+
+	// PrimaryProviderReason: the locked provider is the first one listed.
+	PrimaryProviderReason = "PrimaryProvider"
+)
+
+// LockChangeReason says why the ProviderLock moved, in status.history.
+// +kubebuilder:validation:Enum=Initial;FailureThreshold;ProviderRejected;Override;OverrideCleared;Failback;ProviderRemoved
+type LockChangeReason string
+
+const (
+	// LockInitial: the first provider was locked.
+	LockInitial LockChangeReason = "Initial"
+	// LockFailureThreshold: the active provider reached failureThreshold
+	// consecutive provider-caused failures.
+	LockFailureThreshold LockChangeReason = "FailureThreshold"
+	// LockProviderRejected: the active provider refused the requests (bad
+	// key, unknown model, quota exhausted); the lock moved at once.
+	LockProviderRejected LockChangeReason = "ProviderRejected"
+	// LockOverride: spec.override named another provider.
+	LockOverride LockChangeReason = "Override"
+	// LockOverrideCleared: spec.override was removed and normal selection
+	// resumed.
+	LockOverrideCleared LockChangeReason = "OverrideCleared"
+	// LockFailback: with failback Automatic, a higher-priority provider came
+	// back after its cooldown and a successful probe.
+	LockFailback LockChangeReason = "Failback"
+	// LockProviderRemoved: the active provider was removed from spec.providers.
+	LockProviderRemoved LockChangeReason = "ProviderRemoved"
+)

@@ -1,0 +1,354 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Decimal is a number written as a decimal string, e.g. "1250", "-3.5" or
+// "0.93". The API uses strings rather than floats, as the Kubernetes API
+// conventions ask; the engine parses them.
+// +kubebuilder:validation:Pattern=`^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$`
+// +kubebuilder:validation:MaxLength=32
+type Decimal string
+
+// Period is the length of one step of a series.
+// +kubebuilder:validation:Enum=day;week;month;quarter;year
+type Period string
+
+const (
+	PeriodDay     Period = "day"
+	PeriodWeek    Period = "week"
+	PeriodMonth   Period = "month"
+	PeriodQuarter Period = "quarter"
+	PeriodYear    Period = "year"
+)
+
+// RiskLevel grades how likely and how severe a bottleneck is.
+// +kubebuilder:validation:Enum=Low;Moderate;High;Critical
+type RiskLevel string
+
+const (
+	RiskLow      RiskLevel = "Low"
+	RiskModerate RiskLevel = "Moderate"
+	RiskHigh     RiskLevel = "High"
+	RiskCritical RiskLevel = "Critical"
+)
+
+// AttemptOutcome is how the last call to a provider ended.
+// +kubebuilder:validation:Enum=Succeeded;ProviderFailed;InvalidOutput;InvalidInput
+type AttemptOutcome string
+
+const (
+	// OutcomeSucceeded: the answer became a valid result.
+	OutcomeSucceeded AttemptOutcome = "Succeeded"
+	// OutcomeProviderFailed: the provider failed (transient or rejected).
+	OutcomeProviderFailed AttemptOutcome = "ProviderFailed"
+	// OutcomeInvalidOutput: the answer could not be normalized.
+	OutcomeInvalidOutput AttemptOutcome = "InvalidOutput"
+	// OutcomeInvalidInput: the request itself was unusable; the provider is
+	// not blamed.
+	OutcomeInvalidInput AttemptOutcome = "InvalidInput"
+)
+
+// DataPoint is one observation of the series.
+type DataPoint struct {
+	// period labels the observation, e.g. 2025-03 (month), 2025-W14 (week),
+	// 2025-Q1 (quarter), 2025 (year) or 2025-03-31 (day).
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=32
+	Period string `json:"period"`
+
+	// value observed in that period, as a decimal string.
+	// +required
+	Value Decimal `json:"value"`
+}
+
+// ConfigMapKeyReference points at one key of a ConfigMap in the Forecast's
+// namespace.
+type ConfigMapKeyReference struct {
+	// name of the ConfigMap.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// key in the ConfigMap's data.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Key string `json:"key"`
+}
+
+// HistorySource names where a long history is kept.
+type HistorySource struct {
+	// configMapKeyRef selects a ConfigMap key holding the history as CSV
+	// (`period,value` lines under an optional `period,value` header) or as
+	// a JSON array of
+	// {"period": ..., "value": ...}. The Forecast is re-run when it changes.
+	// +required
+	ConfigMapKeyRef ConfigMapKeyReference `json:"configMapKeyRef"`
+}
+
+// ForecastSpec describes what to forecast and from which data.
+// +kubebuilder:validation:XValidation:rule="has(self.history) != has(self.historyFrom)",message="set exactly one of history and historyFrom"
+type ForecastSpec struct {
+	// region is the ISO 3166 code or name of the region forecast, e.g. USA.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	Region string `json:"region"`
+
+	// subject is what is forecast, e.g. "container port throughput".
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	Subject string `json:"subject,omitempty"`
+
+	// unit of the values, e.g. TEU or "% utilization".
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	Unit string `json:"unit,omitempty"`
+
+	// period is the length of one step of the history and the forecast.
+	// +optional
+	// +kubebuilder:default=month
+	Period Period `json:"period,omitempty"`
+
+	// horizon is the number of periods to forecast ahead.
+	// +optional
+	// +kubebuilder:default=6
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=36
+	Horizon int32 `json:"horizon,omitempty"`
+
+	// capacity is the level above which a period is a bottleneck, in the
+	// unit of the values.
+	// +optional
+	Capacity *Decimal `json:"capacity,omitempty"`
+
+	// history is the observed series, oldest first (at most 500 points).
+	// Use historyFrom for longer series or data kept elsewhere.
+	// +optional
+	// +listType=map
+	// +listMapKey=period
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=500
+	History []DataPoint `json:"history,omitempty"`
+
+	// historyFrom reads the history from a ConfigMap in this namespace.
+	// +optional
+	HistoryFrom *HistorySource `json:"historyFrom,omitempty"`
+
+	// actual holds current statistics as short strings, e.g.
+	// utilization: "0.93". They are passed to the provider as context.
+	// +optional
+	// +kubebuilder:validation:MaxProperties=20
+	// +kubebuilder:validation:XValidation:rule="self.all(k, size(k) <= 64 && size(self[k]) <= 256)",message="actual keys must be at most 64 and values at most 256 characters"
+	Actual map[string]string `json:"actual,omitempty"`
+
+	// refreshInterval is how often a Ready forecast is produced again with
+	// unchanged inputs (at least 1m).
+	// +optional
+	// +kubebuilder:default="1h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1m')",message="refreshInterval must be at least 1m"
+	RefreshInterval *metav1.Duration `json:"refreshInterval,omitempty"`
+
+	// suspend stops all provider calls and refreshes for this Forecast; the
+	// last result stays in status.
+	// +optional
+	Suspend bool `json:"suspend,omitempty"`
+}
+
+// Prediction is the forecast for one future period.
+// +kubebuilder:validation:XValidation:rule="double(self.lower) <= double(self.value) && double(self.value) <= double(self.upper)",message="a prediction needs lower <= value <= upper"
+type Prediction struct {
+	// period labels the forecast period, continuing the history's labels.
+	// +required
+	// +kubebuilder:validation:MaxLength=32
+	Period string `json:"period"`
+
+	// value is the point forecast.
+	// +required
+	Value Decimal `json:"value"`
+
+	// lower bound of the prediction interval.
+	// +required
+	Lower Decimal `json:"lower"`
+
+	// upper bound of the prediction interval.
+	// +required
+	Upper Decimal `json:"upper"`
+}
+
+// Bottleneck is one expected constraint.
+type Bottleneck struct {
+	// name of the bottleneck, e.g. "berth capacity".
+	// +required
+	// +kubebuilder:validation:MaxLength=128
+	Name string `json:"name"`
+
+	// severity of the bottleneck.
+	// +required
+	Severity RiskLevel `json:"severity"`
+
+	// period in which it is expected, when known.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	Period string `json:"period,omitempty"`
+
+	// description says why, in words.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Description string `json:"description,omitempty"`
+}
+
+// Attempt records the last call to a provider, successful or not.
+type Attempt struct {
+	// time the attempt ended.
+	// +required
+	Time metav1.Time `json:"time"`
+
+	// provider that was asked.
+	// +required
+	Provider ProviderName `json:"provider"`
+
+	// epoch of the ProviderLock the attempt was made under.
+	// +required
+	Epoch int64 `json:"epoch"`
+
+	// outcome of the attempt.
+	// +required
+	Outcome AttemptOutcome `json:"outcome"`
+
+	// reason is a CamelCase word that classifies the outcome, e.g.
+	// Succeeded, Timeout, RateLimited, Unauthorized, NoJSON.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	Reason string `json:"reason,omitempty"`
+
+	// message says what happened, in words.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Message string `json:"message,omitempty"`
+
+	// consecutiveFailures counts the failed attempts since the last
+	// success; 0 after a success.
+	// +optional
+	ConsecutiveFailures int32 `json:"consecutiveFailures,omitempty"`
+}
+
+// ForecastStatus holds the normalized result and how it was obtained.
+type ForecastStatus struct {
+	// conditions: Ready, Reconciling and Stalled (kstatus).
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// observedGeneration is the spec generation the result reflects.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// provider that produced the result.
+	// +optional
+	Provider ProviderName `json:"provider,omitempty"`
+
+	// model that produced the result.
+	// +optional
+	Model string `json:"model,omitempty"`
+
+	// lockEpoch is the ProviderLock epoch the result was made under.
+	// +optional
+	LockEpoch int64 `json:"lockEpoch,omitempty"`
+
+	// generatedAt is when the result was produced.
+	// +optional
+	GeneratedAt *metav1.Time `json:"generatedAt,omitempty"`
+
+	// nextRefreshAt is when the result will be produced again.
+	// +optional
+	NextRefreshAt *metav1.Time `json:"nextRefreshAt,omitempty"`
+
+	// inputHash identifies the inputs the result was made from; a Forecast
+	// whose inputs hash the same and whose result is fresh is not sent again.
+	// +optional
+	InputHash string `json:"inputHash,omitempty"`
+
+	// riskLevel grades the risk of a bottleneck over the horizon.
+	// +optional
+	RiskLevel RiskLevel `json:"riskLevel,omitempty"`
+
+	// riskScore is the risk on a 0-100 scale.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	RiskScore int32 `json:"riskScore,omitempty"`
+
+	// confidence in the result on a 0-100 scale.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=100
+	Confidence int32 `json:"confidence,omitempty"`
+
+	// summary of the forecast in one or two sentences.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	Summary string `json:"summary,omitempty"`
+
+	// predictions, one per period of the horizon.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=36
+	Predictions []Prediction `json:"predictions,omitempty"`
+
+	// bottlenecks expected over the horizon.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=20
+	Bottlenecks []Bottleneck `json:"bottlenecks,omitempty"`
+
+	// lastAttempt records the last call to a provider.
+	// +optional
+	LastAttempt *Attempt `json:"lastAttempt,omitempty"`
+}
+
+// Forecast asks the locked LLM provider for a bottleneck forecast of a
+// region and keeps the normalized result in its status.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=fc
+// +kubebuilder:printcolumn:name="Region",type=string,JSONPath=`.spec.region`
+// +kubebuilder:printcolumn:name="Risk",type=string,JSONPath=`.status.riskLevel`
+// +kubebuilder:printcolumn:name="Confidence",type=integer,JSONPath=`.status.confidence`
+// +kubebuilder:printcolumn:name="Provider",type=string,JSONPath=`.status.provider`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type Forecast struct {
+	metav1.TypeMeta `json:",inline"`
+	// metadata is the object's metadata.
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec says what to forecast and from which data.
+	// +required
+	Spec ForecastSpec `json:"spec"`
+
+	// status holds the normalized result.
+	// +optional
+	Status ForecastStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// ForecastList is a list of Forecasts.
+type ForecastList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Forecast `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Forecast{}, &ForecastList{})
+}
