@@ -1,0 +1,189 @@
+// Package failover decides which provider holds the ProviderLock. It is pure:
+// the ProviderLock controller gathers the facts (configuration, probe
+// results, failure counts, the time) and applies the decision in one status
+// update, so every rule here is tested without a cluster.
+package failover
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+)
+
+// Input is everything a decision depends on.
+type Input struct {
+	Spec   v1.ProviderLockSpec
+	Status v1.ProviderLockStatus
+	// Unconfigured maps a provider that cannot be used to the reason, e.g.
+	// its Secret key is missing. A provider not in the map is configured.
+	Unconfigured map[v1.ProviderName]string
+	Now          time.Time
+}
+
+// Decision is the outcome: keep the active provider, or move the lock.
+type Decision struct {
+	// Move is true when the lock changes hands.
+	Move bool
+	// To is the provider that holds the lock after the decision; empty when
+	// nothing is eligible and nothing was locked.
+	To v1.ProviderName
+	// Reason and Message describe the move, for the audit trail.
+	Reason  v1.LockChangeReason
+	Message string
+}
+
+// rule returns a decision and true when it applies. Rules are tried in order.
+type rule func(in Input) (Decision, bool)
+
+var rules = []rule{override, initial, providerRemoved, overrideCleared}
+
+// Decide returns where the lock must be.
+func Decide(in Input) Decision {
+	for _, r := range rules {
+		if d, ok := r(in); ok {
+			if d.To == in.Status.ActiveProvider {
+				return Decision{To: d.To}
+			}
+			return d
+		}
+	}
+	return Decision{To: in.Status.ActiveProvider}
+}
+
+// override moves the lock at once to spec.override, whatever its state.
+func override(in Input) (Decision, bool) {
+	if in.Spec.Override == "" {
+		return Decision{}, false
+	}
+	return Decision{Move: true, To: in.Spec.Override, Reason: v1.LockOverride,
+		Message: fmt.Sprintf("spec.override names %s", in.Spec.Override)}, true
+}
+
+// initial locks the first eligible provider when none is locked yet.
+func initial(in Input) (Decision, bool) {
+	if in.Status.ActiveProvider != "" {
+		return Decision{}, false
+	}
+	to, ok := FirstEligible(in, "")
+	if !ok {
+		return Decision{}, true
+	}
+	return Decision{Move: true, To: to, Reason: v1.LockInitial,
+		Message: fmt.Sprintf("%s is the first eligible provider", to)}, true
+}
+
+// providerRemoved moves the lock when its provider left spec.providers.
+func providerRemoved(in Input) (Decision, bool) {
+	if listed(in.Spec, in.Status.ActiveProvider) {
+		return Decision{}, false
+	}
+	to, ok := FirstEligible(in, in.Status.ActiveProvider)
+	if !ok {
+		return Decision{To: in.Status.ActiveProvider}, true
+	}
+	return Decision{Move: true, To: to, Reason: v1.LockProviderRemoved,
+		Message: fmt.Sprintf("%s was removed from spec.providers", in.Status.ActiveProvider)}, true
+}
+
+// overrideCleared returns to normal selection when the lock is held by an
+// override that has been removed from the spec.
+func overrideCleared(in Input) (Decision, bool) {
+	if len(in.Status.History) == 0 || in.Status.History[0].Reason != v1.LockOverride {
+		return Decision{}, false
+	}
+	to, ok := FirstEligible(in, "")
+	if !ok {
+		return Decision{}, false
+	}
+	return Decision{Move: true, To: to, Reason: v1.LockOverrideCleared,
+		Message: fmt.Sprintf("spec.override was cleared; %s is the first eligible provider", to)}, true
+}
+
+// FirstEligible returns the first provider in priority order that can take
+// the lock, skipping exclude.
+func FirstEligible(in Input, exclude v1.ProviderName) (v1.ProviderName, bool) {
+	for _, p := range in.Spec.Providers {
+		if p.Name != exclude && Eligible(in, p.Name) {
+			return p.Name, true
+		}
+	}
+	return "", false
+}
+
+// Eligible reports whether a provider may take the lock: configured, not
+// cooling down, and not failing its health probes. Baseline, when listed, is
+// always eligible: it needs no network and no key.
+func Eligible(in Input, name v1.ProviderName) bool {
+	if name == v1.ProviderBaseline {
+		return true
+	}
+	if _, bad := in.Unconfigured[name]; bad {
+		return false
+	}
+	st := statusOf(in.Status, name)
+	if st == nil {
+		return true
+	}
+	if st.CooldownUntil != nil && in.Now.Before(st.CooldownUntil.Time) {
+		return false
+	}
+	return st.State != v1.ProviderUnhealthy
+}
+
+// States returns every listed provider's state after the decision d.
+func States(in Input, d Decision) []v1.ProviderStatus {
+	out := make([]v1.ProviderStatus, 0, len(in.Spec.Providers))
+	for _, p := range in.Spec.Providers {
+		st := v1.ProviderStatus{Name: p.Name}
+		if prev := statusOf(in.Status, p.Name); prev != nil {
+			st = *prev.DeepCopy()
+		}
+		st.State, st.Message = state(in, d, p.Name, st)
+		out = append(out, st)
+	}
+	return out
+}
+
+func state(in Input, d Decision, name v1.ProviderName, st v1.ProviderStatus) (v1.ProviderState, string) {
+	switch reason, bad := in.Unconfigured[name]; {
+	case name == d.To:
+		return v1.ProviderActive, ""
+	case bad && name != v1.ProviderBaseline:
+		return v1.ProviderUnconfigured, reason
+	case st.CooldownUntil != nil && in.Now.Before(st.CooldownUntil.Time):
+		return v1.ProviderCoolingDown, "cooling down until " + st.CooldownUntil.UTC().Format(time.RFC3339)
+	case st.State == v1.ProviderUnhealthy:
+		return v1.ProviderUnhealthy, st.Message
+	default:
+		return v1.ProviderStandby, ""
+	}
+}
+
+// Summary describes every provider's state in one line, for conditions.
+func Summary(states []v1.ProviderStatus) string {
+	parts := make([]string, 0, len(states))
+	for _, s := range states {
+		part := fmt.Sprintf("%s: %s", s.Name, s.State)
+		if s.Message != "" {
+			part += " (" + s.Message + ")"
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func listed(spec v1.ProviderLockSpec, name v1.ProviderName) bool {
+	return slices.ContainsFunc(spec.Providers, func(p v1.ProviderSpec) bool { return p.Name == name })
+}
+
+func statusOf(st v1.ProviderLockStatus, name v1.ProviderName) *v1.ProviderStatus {
+	for i := range st.Providers {
+		if st.Providers[i].Name == name {
+			return &st.Providers[i]
+		}
+	}
+	return nil
+}

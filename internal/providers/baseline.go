@@ -1,0 +1,79 @@
+package providers
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/bottleneck-io/bottleneck-operator/internal/baseline"
+)
+
+// BaselineModel names the model behind the baseline provider.
+const BaselineModel = "damped-trend-ets"
+
+// baselineProvider is the operator's own offline forecaster: a damped-trend
+// exponential smoothing model with prediction intervals. It needs no network
+// and no key, so the operator always produces a forecast. It answers in the
+// same JSON shape it asks the LLMs for, and goes through the same engine.
+type baselineProvider struct{}
+
+func newBaseline(Config) (Provider, error) { return baselineProvider{}, nil }
+
+func (baselineProvider) Name() string { return "baseline" }
+
+func (baselineProvider) Probe(context.Context) error { return nil }
+
+// baselineAnswer is the subset of the answer schema baseline fills; risk and
+// confidence are left to the engine, which computes them from the numbers.
+type baselineAnswer struct {
+	Summary     string               `json:"summary"`
+	Predictions []baselinePrediction `json:"predictions"`
+}
+
+type baselinePrediction struct {
+	Period string  `json:"period"`
+	Value  float64 `json:"value"`
+	Lower  float64 `json:"lower"`
+	Upper  float64 `json:"upper"`
+}
+
+func (baselineProvider) Forecast(ctx context.Context, req Request) (Response, error) {
+	start := time.Now()
+	if err := ctx.Err(); err != nil {
+		return Response{}, Classify("baseline", err)
+	}
+	values := make([]float64, len(req.Data.History))
+	for i, p := range req.Data.History {
+		values[i] = p.Value
+	}
+	model, err := baseline.Fit(values)
+	if err != nil {
+		return Response{}, &Error{Provider: "baseline", Class: InvalidInput, Reason: "UnusableHistory", Message: err.Error(), Err: err}
+	}
+	points := model.Forecast(req.Data.Horizon, baseline.DefaultCoverage)
+	labels := req.Data.Periods()
+	answer := baselineAnswer{Predictions: make([]baselinePrediction, len(points))}
+	for i, p := range points {
+		answer.Predictions[i] = baselinePrediction{Period: labels[i], Value: p.Value, Lower: p.Lower, Upper: p.Upper}
+	}
+	last := answer.Predictions[len(answer.Predictions)-1]
+	answer.Summary = fmt.Sprintf("Damped-trend exponential smoothing (alpha %.2f, beta %.2f, phi %.2f) on %d %s points projects %s by %s (%.0f%% interval %s to %s).",
+		model.Alpha, model.Beta, model.Phi, model.N, req.Data.Period,
+		formatValue(last.Value, req.Data.Unit), last.Period,
+		baseline.DefaultCoverage*100, formatValue(last.Lower, ""), formatValue(last.Upper, req.Data.Unit))
+	text, err := json.Marshal(answer)
+	if err != nil {
+		return Response{}, Classify("baseline", err)
+	}
+	return Response{Text: string(text), Model: BaselineModel, Latency: time.Since(start)}, nil
+}
+
+// formatValue writes v with three significant digits and its unit.
+func formatValue(v float64, unit string) string {
+	s := fmt.Sprintf("%.3g", v)
+	if unit != "" {
+		s += " " + unit
+	}
+	return s
+}
