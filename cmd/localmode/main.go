@@ -1,0 +1,122 @@
+// Command localmode is the operator's main job on a machine without a
+// cluster (`make run-local`): it starts a local control plane, installs the
+// CRDs and the samples, and runs the manager in the foreground until Ctrl-C.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/bottleneck-io/bottleneck-operator/internal/controlplane"
+	"github.com/bottleneck-io/bottleneck-operator/internal/operator"
+)
+
+// flags of local mode; the defaults suit a developer's machine.
+var (
+	metricsAddr   = flag.String("metrics-bind-address", "127.0.0.1:8080", "The address of the plain-HTTP metrics endpoint, 0 to disable it.")
+	probeAddr     = flag.String("health-probe-bind-address", "127.0.0.1:8081", "The address of the health probes, 0 to disable them.")
+	kubeconfigOut = flag.String("kubeconfig-out", "", "Where to write the admin kubeconfig (default bin/localmode/kubeconfig).")
+)
+
+func main() {
+	zapOpts := zap.Options{Development: true}
+	zapOpts.BindFlags(flag.CommandLine)
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "Usage: %s [flags]\n\nStarts a local control plane, installs the CRDs and the samples, and runs\n"+
+			"the operator in the foreground until Ctrl-C.\n\nFlags:\n", os.Args[0])
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
+	if err := run(ctrl.SetupSignalHandler()); err != nil {
+		fmt.Fprintln(os.Stderr, "local mode:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	root, err := controlplane.Root()
+	if err != nil {
+		return err
+	}
+	fmt.Println("starting a local control plane (kube-apiserver and etcd) ...")
+	env, err := controlplane.Start(root)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		fmt.Println("stopping the local control plane ...")
+		if err := env.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "stopping the control plane:", err)
+		}
+	}()
+
+	kubeconfig := *kubeconfigOut
+	if kubeconfig == "" {
+		kubeconfig = filepath.Join(root, "bin", "localmode", "kubeconfig")
+	}
+	if err := os.MkdirAll(filepath.Dir(kubeconfig), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(kubeconfig, env.Kubeconfig, 0o600); err != nil {
+		return err
+	}
+	defer os.Remove(kubeconfig)
+
+	c, err := client.New(env.Config, client.Options{Scheme: operator.Scheme})
+	if err != nil {
+		return err
+	}
+	samples, err := filepath.Glob(filepath.Join(root, "config", "samples", "*_v1alpha1_*.yaml"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(samples)
+	if err := controlplane.Apply(ctx, c, samples...); err != nil {
+		return fmt.Errorf("applying the samples: %w", err)
+	}
+
+	mgr, err := operator.New(ctx, env.Config, operator.Options{
+		Metrics:                metricsserver.Options{BindAddress: *metricsAddr},
+		HealthProbeBindAddress: *probeAddr,
+		ForecastConcurrency:    4,
+	})
+	if err != nil {
+		return err
+	}
+	printWelcome(root, kubeconfig, env.Config.Host, *metricsAddr)
+	return mgr.Start(ctx)
+}
+
+func printWelcome(root, kubeconfig, host, metrics string) {
+	kubectl := filepath.Join(controlplane.BinaryDir(root), "kubectl")
+	fmt.Printf(`
+bottleneck-operator is running in local mode.
+
+  API server:  %s
+  kubeconfig:  %s
+  metrics:     http://%s/metrics
+
+In another terminal:
+
+  export KUBECONFIG=%s
+  alias kubectl=%s
+  kubectl get providerlock            # which provider is in charge (plock for short)
+  kubectl get forecasts -A            # risk and confidence of each sample (fc for short)
+  kubectl describe forecast usa-port-throughput
+  kubectl get forecast usa-port-throughput -o jsonpath='{.status.predictions}'
+  kubectl apply -f config/samples/    # edit a sample and watch it re-run
+
+Press Ctrl-C to stop the manager and the control plane.
+
+`, host, kubeconfig, metrics, kubeconfig, kubectl)
+}

@@ -1,0 +1,119 @@
+package controllers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/internal/engine"
+	"github.com/bottleneck-io/bottleneck-operator/internal/history"
+)
+
+// inputHashVersion changes when the meaning of the inputs changes (a new
+// prompt or engine rule), so that every Forecast is produced again.
+const inputHashVersion = 1
+
+// resolveData gathers everything the provider is asked about: the spec and
+// the history, inline or from its ConfigMap.
+func (r *ForecastReconciler) resolveData(ctx context.Context, fc *v1.Forecast) (engine.Data, error) {
+	points, err := r.history(ctx, fc)
+	if err != nil {
+		return engine.Data{}, err
+	}
+	d := engine.Data{
+		Region: fc.Spec.Region, Subject: fc.Spec.Subject, Unit: fc.Spec.Unit,
+		Period: string(fc.Spec.Period), Horizon: int(fc.Spec.Horizon),
+		History: points, Actual: fc.Spec.Actual,
+	}
+	if d.Period == "" {
+		d.Period = string(v1.PeriodMonth)
+	}
+	if d.Horizon == 0 {
+		d.Horizon = 6
+	}
+	if fc.Spec.Capacity != nil {
+		c, err := history.ParseValue(string(*fc.Spec.Capacity))
+		if err != nil {
+			return engine.Data{}, &stallError{reason: v1.InvalidInputReason, message: "spec.capacity: " + err.Error()}
+		}
+		d.Capacity = &c
+	}
+	if err := d.Validate(); err != nil {
+		return engine.Data{}, &stallError{reason: v1.InvalidInputReason, message: err.Error()}
+	}
+	return d, nil
+}
+
+func (r *ForecastReconciler) history(ctx context.Context, fc *v1.Forecast) ([]engine.Point, error) {
+	if fc.Spec.HistoryFrom == nil {
+		points := make([]engine.Point, len(fc.Spec.History))
+		for i, p := range fc.Spec.History {
+			v, err := history.ParseValue(string(p.Value))
+			if err != nil {
+				return nil, &stallError{reason: v1.InvalidInputReason, message: fmt.Sprintf("spec.history[%d]: %v", i, err)}
+			}
+			points[i] = engine.Point{Period: p.Period, Value: v}
+		}
+		return points, nil
+	}
+
+	ref := fc.Spec.HistoryFrom.ConfigMapKeyRef
+	where := fmt.Sprintf("ConfigMap %s/%s", fc.Namespace, ref.Name)
+	var cm corev1.ConfigMap
+	err := r.APIReader.Get(ctx, client.ObjectKey{Namespace: fc.Namespace, Name: ref.Name}, &cm)
+	switch {
+	case apierrors.IsNotFound(err):
+		return nil, &waitError{reason: v1.HistoryUnavailableReason, message: where + " named by spec.historyFrom does not exist"}
+	case err != nil:
+		return nil, fmt.Errorf("reading %s: %w", where, err)
+	}
+	text, ok := cm.Data[ref.Key]
+	if !ok {
+		return nil, &waitError{reason: v1.HistoryUnavailableReason, message: fmt.Sprintf("%s has no key %q", where, ref.Key)}
+	}
+	points, err := history.Parse(text)
+	if err != nil {
+		return nil, &stallError{reason: v1.InvalidInputReason, message: fmt.Sprintf("%s key %q: %v", where, ref.Key, err)}
+	}
+	return points, nil
+}
+
+// inputHash identifies the data a result is made from.
+func inputHash(d engine.Data) string {
+	b, _ := json.Marshal(struct {
+		Version int         `json:"v"`
+		Data    engine.Data `json:"data"`
+	}{inputHashVersion, d}) // marshalling plain structs, strings and floats cannot fail
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// freshUntil returns when the current result goes stale, and false when
+// there is no result for these inputs.
+func freshUntil(fc *v1.Forecast, hash string) (time.Time, bool) {
+	st := fc.Status
+	if st.InputHash != hash || st.GeneratedAt == nil || len(st.Predictions) == 0 {
+		return time.Time{}, false
+	}
+	return st.GeneratedAt.Add(refreshInterval(fc)), true
+}
+
+func refreshInterval(fc *v1.Forecast) time.Duration {
+	return durationOr(fc.Spec.RefreshInterval, time.Hour)
+}
+
+func durationOr(d *metav1.Duration, fallback time.Duration) time.Duration {
+	if d == nil || d.Duration <= 0 {
+		return fallback
+	}
+	return d.Duration
+}

@@ -1,0 +1,89 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/internal/engine"
+	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
+)
+
+// defaultTimeout bounds a provider call when the lock entry has none (the
+// API server defaults it; this covers objects written before the default).
+const defaultTimeout = 30 * time.Second
+
+// target is the provider a Forecast is sent to, as the lock holds it now.
+type target struct {
+	spec  v1.ProviderSpec
+	model string
+	epoch int64
+}
+
+// resolveProvider reads the lock from the cache and returns its active
+// provider, or a waitError when there is none: the Forecast controller
+// watches the lock, so it is reconciled again when that changes.
+func (r *ForecastReconciler) resolveProvider(ctx context.Context) (target, error) {
+	lock := &v1.ProviderLock{}
+	err := r.Get(ctx, client.ObjectKey{Name: v1.ProviderLockName}, lock)
+	switch {
+	case apierrors.IsNotFound(err):
+		return target{}, &waitError{reason: v1.ProviderLockNotFoundReason,
+			message: "the ProviderLock 'default' does not exist; create it to choose a provider (see config/samples)"}
+	case err != nil:
+		return target{}, err
+	}
+	ready := apimeta.FindStatusCondition(lock.Status.Conditions, v1.ReadyCondition)
+	spec, listed := providerSpec(lock.Spec, lock.Status.ActiveProvider)
+	if ready == nil || ready.Status != "True" || !listed {
+		msg := "the ProviderLock 'default' holds no usable provider"
+		if ready != nil && ready.Message != "" {
+			msg += ": " + ready.Message
+		}
+		return target{}, &waitError{reason: v1.NoActiveProviderReason, message: msg}
+	}
+	return target{spec: spec, model: lock.Status.ActiveModel, epoch: lock.Status.Epoch}, nil
+}
+
+// forecast calls the target provider with its timeout and normalizes the
+// answer. Its errors are *providers.Error or *engine.Error.
+func (r *ForecastReconciler) forecast(ctx context.Context, t target, data engine.Data) (engine.Result, error) {
+	name := string(t.spec.Name)
+	p, err := r.client(ctx, t)
+	if err != nil {
+		return engine.Result{}, providers.Classify(name, err)
+	}
+	callCtx, cancel := context.WithTimeout(ctx, durationOr(t.spec.Timeout, defaultTimeout))
+	defer cancel()
+	resp, err := p.Forecast(callCtx, providers.NewRequest(data))
+	if err != nil {
+		return engine.Result{}, providers.Classify(name, err)
+	}
+	return engine.Normalize(resp.Text, data)
+}
+
+// client builds the provider client with the key its Secret holds now, so a
+// rotated key is used from the next call on.
+func (r *ForecastReconciler) client(ctx context.Context, t target) (providers.Provider, error) {
+	key, err := readAPIKey(ctx, r.APIReader, t.spec)
+	if ce := (*CredentialsError)(nil); errors.As(err, &ce) {
+		return nil, &providers.Error{Provider: string(t.spec.Name), Class: providers.Rejected,
+			Reason: "CredentialsUnavailable", Message: ce.Message}
+	} else if err != nil {
+		return nil, err
+	}
+	p, err := r.NewProvider(providers.Config{
+		Name: string(t.spec.Name), Model: t.model, BaseURL: t.spec.BaseURL,
+		AccountID: t.spec.AccountID, APIKey: key, Timeout: durationOr(t.spec.Timeout, defaultTimeout),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("building the %s client: %w", t.spec.Name, err)
+	}
+	return p, nil
+}

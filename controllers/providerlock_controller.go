@@ -1,0 +1,164 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/internal/failover"
+	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
+)
+
+// unconfiguredRecheck is how often a lock with an unconfigured provider
+// looks for its Secret again.
+const unconfiguredRecheck = time.Minute
+
+// ProviderLockReconciler keeps the ProviderLock `default` pointing at one
+// usable provider. It is the only writer of the lock's status, and writes it
+// with optimistic concurrency, so two replicas can never both move the lock.
+type ProviderLockReconciler struct {
+	client.Client
+	// APIReader reads Secrets without caching every Secret of the cluster.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	Clock     clock.PassiveClock
+}
+
+// +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=providerlocks,verbs=get;list;watch
+// +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=providerlocks/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile decides where the lock must be and records it.
+func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	lock := &v1.ProviderLock{}
+	if err := r.Get(ctx, req.NamespacedName, lock); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if lock.Name != v1.ProviderLockName || !lock.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil // admission refuses any other name
+	}
+
+	bad, err := unconfigured(ctx, r.APIReader, lock.Spec)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	in := failover.Input{Spec: lock.Spec, Status: lock.Status, Unconfigured: bad, Now: r.Clock.Now()}
+	decision := failover.Decide(in)
+
+	status := nextLockStatus(lock, in, decision)
+	if !equality.Semantic.DeepEqual(status, lock.Status) {
+		from := lock.Status.ActiveProvider
+		lock.Status = status
+		// Update, not Patch: the resourceVersion makes a concurrent writer fail.
+		if err := r.Status().Update(ctx, lock); err != nil {
+			return ctrl.Result{}, fmt.Errorf("updating the lock's status: %w", err)
+		}
+		if decision.Move {
+			r.recordMove(ctx, lock, from, decision)
+		}
+	}
+	if len(bad) > 0 {
+		return ctrl.Result{RequeueAfter: unconfiguredRecheck}, nil
+	}
+	return ctrl.Result{}, nil
+}
+
+func (r *ProviderLockReconciler) recordMove(ctx context.Context, lock *v1.ProviderLock, from v1.ProviderName, d failover.Decision) {
+	eventType := corev1.EventTypeNormal
+	if d.Reason == v1.LockFailureThreshold || d.Reason == v1.LockProviderRejected {
+		eventType = corev1.EventTypeWarning
+	}
+	if from == "" {
+		from = "none"
+	}
+	r.Recorder.Eventf(lock, nil, eventType, string(d.Reason), "MoveLock",
+		"lock moved from %s to %s (epoch %d): %s", from, d.To, lock.Status.Epoch, d.Message)
+	ctrl.LoggerFrom(ctx).Info("lock moved", "from", from, "to", d.To, "epoch", lock.Status.Epoch, "reason", d.Reason)
+}
+
+// nextLockStatus applies the decision to a copy of the lock's status.
+func nextLockStatus(lock *v1.ProviderLock, in failover.Input, d failover.Decision) v1.ProviderLockStatus {
+	st := *lock.Status.DeepCopy()
+	now := metav1.NewTime(in.Now)
+	if d.Move {
+		st.Epoch++
+		st.History = append([]v1.LockChange{{
+			Time: now, From: st.ActiveProvider, To: d.To, Epoch: st.Epoch, Reason: d.Reason, Message: d.Message,
+		}}, st.History...)
+		st.ActiveProvider = d.To
+		st.LockedAt = &now
+		st.ConsecutiveFailures = 0
+	}
+	if limit := int(lock.Spec.HistoryLimit); limit > 0 && len(st.History) > limit {
+		st.History = st.History[:limit]
+	}
+	st.ActiveModel = activeModel(lock.Spec, st.ActiveProvider)
+	st.Providers = failover.States(in, d)
+	setLockConditions(&st, lock)
+	st.ObservedGeneration = lock.Generation
+	return st
+}
+
+func activeModel(spec v1.ProviderLockSpec, active v1.ProviderName) string {
+	p, ok := providerSpec(spec, active)
+	if !ok {
+		return ""
+	}
+	if p.Model != "" {
+		return p.Model
+	}
+	return providers.DefaultModel(string(p.Name))
+}
+
+func providerSpec(spec v1.ProviderLockSpec, name v1.ProviderName) (v1.ProviderSpec, bool) {
+	for _, p := range spec.Providers {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return v1.ProviderSpec{}, false
+}
+
+func setLockConditions(st *v1.ProviderLockStatus, lock *v1.ProviderLock) {
+	summary := failover.Summary(st.Providers)
+	set := func(t string, s metav1.ConditionStatus, reason, msg string) {
+		apimeta.SetStatusCondition(&st.Conditions, metav1.Condition{
+			Type: t, Status: s, Reason: reason, Message: msg, ObservedGeneration: lock.Generation})
+	}
+	if st.ActiveProvider == "" {
+		msg := "no provider is eligible: " + summary
+		set(v1.ReadyCondition, metav1.ConditionFalse, v1.NoEligibleProviderReason, msg)
+		set(v1.DegradedCondition, metav1.ConditionTrue, v1.NoEligibleProviderReason, msg)
+		return
+	}
+	set(v1.ReadyCondition, metav1.ConditionTrue, v1.ProviderLockedReason,
+		fmt.Sprintf("%s serves every request (epoch %d)", st.ActiveProvider, st.Epoch))
+	if primary := lock.Spec.Providers[0].Name; st.ActiveProvider != primary {
+		set(v1.DegradedCondition, metav1.ConditionTrue, v1.RunningOnFallbackReason,
+			fmt.Sprintf("serving from %s, not the first listed provider %s: %s", st.ActiveProvider, primary, summary))
+		return
+	}
+	set(v1.DegradedCondition, metav1.ConditionFalse, v1.PrimaryProviderReason,
+		fmt.Sprintf("serving from the first listed provider, %s", st.ActiveProvider))
+}
+
+// SetupWithManager registers the controller.
+func (r *ProviderLockReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&v1.ProviderLock{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Named("providerlock").
+		Complete(r)
+}

@@ -1,0 +1,108 @@
+package controllers_test
+
+import (
+	"context"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+)
+
+func getLock(ctx context.Context) *v1.ProviderLock {
+	GinkgoHelper()
+	lock := &v1.ProviderLock{}
+	Expect(k8s.Get(ctx, client.ObjectKey{Name: v1.ProviderLockName}, lock)).To(Succeed())
+	return lock
+}
+
+func providerState(lock *v1.ProviderLock, name v1.ProviderName) v1.ProviderStatus {
+	for _, p := range lock.Status.Providers {
+		if p.Name == name {
+			return p
+		}
+	}
+	return v1.ProviderStatus{}
+}
+
+var _ = Describe("the ProviderLock controller", func() {
+	It("locks the first eligible provider, with an Initial history entry and an event", func(ctx SpecContext) {
+		Eventually(func(g Gomega) {
+			lock := getLock(ctx)
+			g.Expect(lock.Status.ActiveProvider).To(Equal(v1.ProviderBaseline))
+			g.Expect(lock.Status.ActiveModel).To(Equal("damped-trend-ets"))
+			g.Expect(lock.Status.Epoch).To(Equal(int64(1)))
+			g.Expect(lock.Status.LockedAt).NotTo(BeNil())
+			g.Expect(lock.Status.ObservedGeneration).To(Equal(lock.Generation))
+			g.Expect(lock.Status.History).To(HaveLen(1))
+			g.Expect(lock.Status.History[0].Reason).To(Equal(v1.LockInitial))
+			g.Expect(lock.Status.History[0].To).To(Equal(v1.ProviderBaseline))
+			g.Expect(lock.Status.History[0].Epoch).To(Equal(int64(1)))
+
+			openai := providerState(lock, "openai")
+			g.Expect(openai.State).To(Equal(v1.ProviderUnconfigured))
+			g.Expect(openai.Message).To(Equal("Secret ops/openai-credentials not found"))
+			g.Expect(providerState(lock, "baseline").State).To(Equal(v1.ProviderActive))
+
+			ready := apimeta.FindStatusCondition(lock.Status.Conditions, v1.ReadyCondition)
+			g.Expect(ready).NotTo(BeNil())
+			g.Expect(ready.Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(ready.Reason).To(Equal(v1.ProviderLockedReason))
+			degraded := apimeta.FindStatusCondition(lock.Status.Conditions, v1.DegradedCondition)
+			g.Expect(degraded).NotTo(BeNil())
+			g.Expect(degraded.Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(degraded.Reason).To(Equal(v1.RunningOnFallbackReason))
+			g.Expect(degraded.Message).To(ContainSubstring("openai: Unconfigured"))
+		}).WithContext(ctx).Should(Succeed())
+
+		Eventually(func(g Gomega) {
+			var events eventsv1.EventList
+			g.Expect(k8s.List(ctx, &events, client.InNamespace(metav1.NamespaceDefault))).To(Succeed())
+			var reasons []string
+			for _, e := range events.Items {
+				if e.Regarding.Kind == "ProviderLock" {
+					reasons = append(reasons, e.Reason+": "+e.Note)
+				}
+			}
+			g.Expect(reasons).To(ContainElement(ContainSubstring("Initial: lock moved from none to baseline (epoch 1)")))
+		}).WithContext(ctx).Should(Succeed())
+	})
+
+	It("says why a provider with a Secret is still not eligible, and names a missing key", func(ctx SpecContext) {
+		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ops", Name: "groq-credentials"},
+			StringData: map[string]string{"token": "gsk-not-a-real-key"}}
+		Expect(k8s.Create(ctx, secret)).To(Succeed())
+		DeferCleanup(k8s.Delete, secret)
+		touchLock(ctx)
+		Eventually(func(g Gomega) {
+			g.Expect(providerState(getLock(ctx), "groq").Message).To(Equal(`Secret ops/groq-credentials has no key "apiKey"`))
+		}).WithContext(ctx).Should(Succeed())
+
+		secret.Data = map[string][]byte{"apiKey": []byte("gsk-not-a-real-key")}
+		Expect(k8s.Update(ctx, secret)).To(Succeed())
+		touchLock(ctx)
+		Eventually(func(g Gomega) {
+			groq := providerState(getLock(ctx), "groq")
+			g.Expect(groq.State).To(Equal(v1.ProviderUnconfigured))
+			g.Expect(groq.Message).To(Equal("this build of the operator has no groq client"))
+		}).WithContext(ctx).Should(Succeed())
+		Expect(getLock(ctx).Status.Epoch).To(Equal(int64(1)), "a status refresh must not move the lock")
+	})
+})
+
+// touchLock changes the lock's spec (and so its generation) without changing
+// the providers, to make the controller look again at once.
+func touchLock(ctx context.Context) {
+	GinkgoHelper()
+	lock := getLock(ctx)
+	lock.Spec.HistoryLimit = lock.Spec.HistoryLimit%1000 + 1
+	Expect(k8s.Update(ctx, lock)).To(Succeed())
+	Eventually(func() int64 { return getLock(ctx).Status.ObservedGeneration }).
+		WithTimeout(10 * time.Second).Should(Equal(lock.Generation))
+}

@@ -1,0 +1,131 @@
+package controllers_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/internal/controlplane"
+	"github.com/bottleneck-io/bottleneck-operator/internal/operator"
+	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
+)
+
+// The controllers run in a manager against a real API server and etcd. The
+// providers are the real ones, wrapped to count calls and to fail on demand
+// for regions named "FAIL-<mode>".
+
+var (
+	k8s    client.Client
+	env    *controlplane.Environment
+	cancel context.CancelFunc
+	calls  = &callCounter{byRegion: map[string]int{}}
+)
+
+func TestControllers(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Controllers suite")
+}
+
+var _ = BeforeSuite(func() {
+	SetDefaultEventuallyTimeout(30 * time.Second)
+	SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	EnforceDefaultTimeoutsWhenUsingContexts()
+	ctrl.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+	root, err := controlplane.Root()
+	Expect(err).NotTo(HaveOccurred())
+	env, err = controlplane.Start(root)
+	Expect(err).NotTo(HaveOccurred())
+	k8s, err = client.New(env.Config, client.Options{Scheme: operator.Scheme})
+	Expect(err).NotTo(HaveOccurred())
+
+	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
+		Scheme:                 operator.Scheme,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+	})
+	Expect(err).NotTo(HaveOccurred())
+	var mgrCtx context.Context
+	mgrCtx, cancel = context.WithCancel(context.Background())
+	Expect(operator.Register(mgrCtx, mgr, operator.Options{NewProvider: calls.newProvider, ForecastConcurrency: 4})).To(Succeed())
+	go func() {
+		defer GinkgoRecover()
+		Expect(mgr.Start(mgrCtx)).To(Succeed())
+	}()
+	Expect(k8s.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ops"}})).To(Succeed())
+	createLock(context.Background())
+})
+
+var _ = AfterSuite(func() {
+	if cancel != nil {
+		cancel()
+	}
+	if env != nil {
+		Expect(env.Stop()).To(Succeed())
+	}
+})
+
+// createLock creates the suite's lock: openai without a Secret, groq with
+// one (but no client in this build), and baseline.
+func createLock(ctx context.Context) {
+	GinkgoHelper()
+	Expect(k8s.Create(ctx, &v1.ProviderLock{
+		ObjectMeta: metav1.ObjectMeta{Name: v1.ProviderLockName},
+		Spec: v1.ProviderLockSpec{Providers: []v1.ProviderSpec{
+			{Name: "openai", CredentialsRef: &v1.SecretKeyReference{Namespace: "ops", Name: "openai-credentials"}},
+			{Name: "groq", CredentialsRef: &v1.SecretKeyReference{Namespace: "ops", Name: "groq-credentials"}},
+			{Name: "baseline"},
+		}},
+	})).To(Succeed())
+}
+
+// callCounter wraps the real provider factory, counts Forecast calls per
+// region, and injects failures for regions named FAIL-<mode>.
+type callCounter struct {
+	mu       sync.Mutex
+	byRegion map[string]int
+}
+
+func (c *callCounter) count(region string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.byRegion[region]
+}
+
+func (c *callCounter) newProvider(cfg providers.Config) (providers.Provider, error) {
+	p, err := providers.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &countingProvider{Provider: p, counter: c}, nil
+}
+
+type countingProvider struct {
+	providers.Provider
+	counter *callCounter
+}
+
+func (p *countingProvider) Forecast(ctx context.Context, req providers.Request) (providers.Response, error) {
+	p.counter.mu.Lock()
+	p.counter.byRegion[req.Data.Region]++
+	p.counter.mu.Unlock()
+	switch mode, _ := strings.CutPrefix(req.Data.Region, "FAIL-"); mode {
+	case "503":
+		return providers.Response{}, &providers.Error{Provider: p.Name(), Class: providers.Transient,
+			Reason: "ServerError", StatusCode: 503, Message: "server_is_overloaded"}
+	case "PROSE":
+		return providers.Response{Text: "I am sorry, I cannot forecast that.", Model: "fake"}, nil
+	}
+	return p.Provider.Forecast(ctx, req)
+}

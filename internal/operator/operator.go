@@ -1,0 +1,102 @@
+// Package operator wires the controllers into a controller-runtime manager.
+// The manager binary (main.go), local mode and the end-to-end tests all
+// build it here, so they run the same operator.
+package operator
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/controllers"
+	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
+)
+
+// Scheme knows the built-in kinds and the operator's own.
+var Scheme = runtime.NewScheme()
+
+func init() {
+	utilruntime.Must(clientgoscheme.AddToScheme(Scheme))
+	utilruntime.Must(v1.AddToScheme(Scheme))
+}
+
+// LeaderElectionID names the Lease the replicas compete for.
+const LeaderElectionID = "bottleneck-operator.forecast.bottleneck.io"
+
+// Options configure the manager.
+type Options struct {
+	Metrics                 metricsserver.Options
+	HealthProbeBindAddress  string
+	LeaderElection          bool
+	LeaderElectionNamespace string
+	// ForecastConcurrency is the number of Forecasts reconciled at once.
+	ForecastConcurrency int
+	// NewProvider builds provider clients; providers.New when nil.
+	NewProvider func(providers.Config) (providers.Provider, error)
+	// Clock is the controllers' clock; the real one when nil.
+	Clock clock.PassiveClock
+}
+
+// New builds a manager running both controllers.
+func New(ctx context.Context, cfg *rest.Config, o Options) (ctrl.Manager, error) {
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                        Scheme,
+		Metrics:                       o.Metrics,
+		HealthProbeBindAddress:        o.HealthProbeBindAddress,
+		LeaderElection:                o.LeaderElection,
+		LeaderElectionID:              LeaderElectionID,
+		LeaderElectionNamespace:       o.LeaderElectionNamespace,
+		LeaderElectionReleaseOnCancel: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the manager: %w", err)
+	}
+	if err := Register(ctx, mgr, o); err != nil {
+		return nil, err
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return nil, err
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return nil, err
+	}
+	return mgr, nil
+}
+
+// Register adds both controllers to mgr.
+func Register(ctx context.Context, mgr ctrl.Manager, o Options) error {
+	if o.NewProvider == nil {
+		o.NewProvider = providers.New
+	}
+	if o.Clock == nil {
+		o.Clock = clock.RealClock{}
+	}
+	if err := (&controllers.ProviderLockReconciler{
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  mgr.GetEventRecorder("providerlock-controller"),
+		Clock:     o.Clock,
+	}).SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the ProviderLock controller: %w", err)
+	}
+	if err := (&controllers.ForecastReconciler{
+		Client:                  mgr.GetClient(),
+		APIReader:               mgr.GetAPIReader(),
+		Recorder:                mgr.GetEventRecorder("forecast-controller"),
+		Clock:                   o.Clock,
+		NewProvider:             o.NewProvider,
+		MaxConcurrentReconciles: o.ForecastConcurrency,
+	}).SetupWithManager(ctx, mgr); err != nil {
+		return fmt.Errorf("setting up the Forecast controller: %w", err)
+	}
+	return nil
+}
