@@ -1,0 +1,95 @@
+// Package e2e runs the operator as a user would: the built manager binary
+// (and local mode) against a real kube-apiserver and etcd, driven with the
+// kubectl built beside them.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/bottleneck-io/bottleneck-operator/internal/controlplane"
+)
+
+var (
+	root    string
+	binDir  string // the binaries built for this run
+	kubectl string
+)
+
+func TestE2E(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "End-to-end suite")
+}
+
+var _ = BeforeSuite(func() {
+	SetDefaultEventuallyTimeout(30 * time.Second)
+	SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	EnforceDefaultTimeoutsWhenUsingContexts()
+	var err error
+	root, err = controlplane.Root()
+	Expect(err).NotTo(HaveOccurred())
+	kubectl = filepath.Join(controlplane.BinaryDir(root), "kubectl")
+	Expect(kubectl).To(BeAnExistingFile(), "run `make controlplane` first")
+	binDir = GinkgoT().TempDir()
+	for name, pkg := range map[string]string{"manager": ".", "localmode": "./cmd/localmode"} {
+		build := exec.Command("go", "build", "-o", filepath.Join(binDir, name), pkg)
+		build.Dir = root
+		out, err := build.CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), "building %s: %s", name, out)
+	}
+})
+
+// process is a binary started by a test, with its output kept for failures.
+type process struct {
+	cmd    *exec.Cmd
+	output *syncBuffer
+	done   chan error
+}
+
+func start(name string, dir string, args ...string) *process {
+	GinkgoHelper()
+	p := &process{cmd: exec.Command(filepath.Join(binDir, name), args...), output: &syncBuffer{}, done: make(chan error, 1)}
+	p.cmd.Dir = dir
+	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
+	Expect(p.cmd.Start()).To(Succeed())
+	go func() { p.done <- p.cmd.Wait() }()
+	DeferCleanup(func() {
+		if p.cmd.ProcessState == nil {
+			_ = p.cmd.Process.Kill()
+			<-p.done
+		}
+		if CurrentSpecReport().Failed() {
+			fmt.Fprintf(GinkgoWriter, "--- output of %s ---\n%s\n", name, p.output.String())
+		}
+	})
+	return p
+}
+
+// stop sends sig and returns the exit error, or fails after the timeout.
+func (p *process) stop(sig os.Signal, timeout time.Duration) error {
+	GinkgoHelper()
+	Expect(p.cmd.Process.Signal(sig)).To(Succeed())
+	select {
+	case err := <-p.done:
+		return err
+	case <-time.After(timeout):
+		Fail(fmt.Sprintf("%s did not stop within %s after %s", p.cmd.Path, timeout, sig))
+		return nil
+	}
+}
+
+// run runs kubectl with the kubeconfig and returns its output.
+func run(ctx context.Context, kubeconfig string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, kubectl, append([]string{"--kubeconfig", kubeconfig}, args...)...)
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}

@@ -1,0 +1,79 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+var _ = Describe("local mode", func() {
+	It("brings the three samples to Ready on baseline, and Ctrl-C leaves no process behind", func(ctx SpecContext) {
+		kubeconfig := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
+		started := time.Now()
+		local := start("localmode", root, "--kubeconfig-out", kubeconfig,
+			"--metrics-bind-address=0", "--health-probe-bind-address=0")
+		Eventually(func() string { return local.output.String() }).WithTimeout(60 * time.Second).
+			Should(ContainSubstring("Press Ctrl-C"))
+		Expect(local.output.String()).To(ContainSubstring("kubeconfig:  " + kubeconfig))
+
+		out, err := run(ctx, kubeconfig, "wait", "--for=condition=Ready", "forecasts", "--all", "-A", "--timeout=60s")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Expect(strings.Count(out, "condition met")).To(Equal(3), out)
+		fmt.Fprintf(GinkgoWriter, "local mode: all three samples Ready %s after start\n", time.Since(started).Round(100*time.Millisecond))
+		AddReportEntry("local mode start to all-Ready", time.Since(started).Round(100*time.Millisecond).String())
+
+		out, err = run(ctx, kubeconfig, "get", "plock", "default", "-o", "jsonpath={.status.activeProvider} {.status.epoch}")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Expect(out).To(Equal("baseline 1"))
+
+		children := childProcesses(local.cmd.Process.Pid)
+		Expect(children).To(HaveLen(2), "kube-apiserver and etcd")
+
+		By("pressing Ctrl-C")
+		Expect(local.stop(syscall.SIGINT, 30*time.Second)).To(Succeed(), local.output.String())
+		for _, pid := range children {
+			Expect(processExists(pid)).To(BeFalse(), "process %d outlived local mode", pid)
+		}
+		Expect(kubeconfig).NotTo(BeAnExistingFile(), "local mode removes its kubeconfig")
+	})
+})
+
+// childProcesses lists the processes whose parent is pid.
+func childProcesses(pid int) []int {
+	GinkgoHelper()
+	entries, err := os.ReadDir("/proc")
+	Expect(err).NotTo(HaveOccurred())
+	var out []int
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// The fields after the command name (which may hold spaces) in ")".
+		rest := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(rest) > 1 && rest[1] == strconv.Itoa(pid) {
+			out = append(out, child)
+		}
+	}
+	return out
+}
+
+func processExists(pid int) bool {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return false
+	}
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	return len(fields) > 0 && fields[0] != "Z"
+}
