@@ -65,7 +65,8 @@ run: manifests generate fmt vet ## Run the manager against the cluster of the cu
 
 .PHONY: run-local
 run-local: manifests generate controlplane ## Local mode: start a local control plane, install the CRDs and samples, run the manager.
-	go run ./cmd/localmode
+	go build -o $(LOCALBIN)/run-local ./cmd/localmode
+	$(LOCALBIN)/run-local
 
 .PHONY: controlplane
 controlplane: ## Build kube-apiserver, etcd and kubectl from source into bin/k8s/ (only when missing).

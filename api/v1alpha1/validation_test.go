@@ -2,17 +2,20 @@ package v1alpha1_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/internal/controlplane"
@@ -205,13 +208,38 @@ var _ = Describe("an invalid ProviderLock", func() {
 	)
 })
 
-var _ = Describe("kubectl explain", func() {
-	It("documents every field of both kinds", func() {
-		for _, kind := range []string{"forecast.spec.history", "forecast.status.lastAttempt", "providerlock.spec.providers", "providerlock.status.history"} {
-			out, err := kubectl("explain", kind)
-			Expect(err).NotTo(HaveOccurred(), out)
-			Expect(out).To(ContainSubstring("DESCRIPTION"))
-			Expect(out).NotTo(ContainSubstring("<empty>"), "a field of %s has no description", kind)
+var _ = Describe("the API documentation", func() {
+	It("describes every field of both kinds, as kubectl explain shows", func() {
+		for _, file := range []string{"forecast.bottleneck.io_forecasts.yaml", "forecast.bottleneck.io_providerlocks.yaml"} {
+			raw, err := os.ReadFile(filepath.Join(root, "config", "crd", "bases", file))
+			Expect(err).NotTo(HaveOccurred())
+			var crd apiextensionsv1.CustomResourceDefinition
+			Expect(yaml.Unmarshal(raw, &crd)).To(Succeed())
+			schema := *crd.Spec.Versions[0].Schema.OpenAPIV3Schema
+			delete(schema.Properties, "metadata") // the API server documents ObjectMeta itself
+			Expect(undocumented(schema, crd.Spec.Names.Singular)).To(BeEmpty(), "fields without a description")
 		}
+
+		out, err := kubectl("explain", "forecast.spec.historyFrom.configMapKeyRef")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Expect(out).To(ContainSubstring("CSV"))
+		Expect(out).To(ContainSubstring("name of the ConfigMap"))
 	})
 })
+
+// undocumented lists the paths of the properties below s without a
+// description.
+func undocumented(s apiextensionsv1.JSONSchemaProps, path string) []string {
+	var out []string
+	for name, prop := range s.Properties {
+		p := path + "." + name
+		if prop.Description == "" {
+			out = append(out, p)
+		}
+		out = append(out, undocumented(prop, p)...)
+	}
+	if s.Items != nil && s.Items.Schema != nil {
+		out = append(out, undocumented(*s.Items.Schema, path+"[]")...)
+	}
+	return out
+}

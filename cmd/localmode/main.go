@@ -8,8 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
+	"syscall"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -37,10 +39,27 @@ func main() {
 	}
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
-	if err := run(ctrl.SetupSignalHandler()); err != nil {
+	if err := run(interruptible()); err != nil {
 		fmt.Fprintln(os.Stderr, "local mode:", err)
 		os.Exit(1)
 	}
+}
+
+// interruptible returns a context cancelled by the first Ctrl-C or SIGTERM.
+// Later signals are swallowed: a terminal sends Ctrl-C to make, go run and
+// local mode at once, and local mode must live on until it has stopped
+// kube-apiserver and etcd, which run in process groups of their own.
+func interruptible() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 4)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-signals
+		cancel()
+		for range signals {
+		}
+	}()
+	return ctx
 }
 
 func run(ctx context.Context) error {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/bottleneck-io/bottleneck-operator/internal/baseline"
@@ -59,7 +61,7 @@ func (baselineProvider) Forecast(ctx context.Context, req Request) (Response, er
 	}
 	last := answer.Predictions[len(answer.Predictions)-1]
 	answer.Summary = fmt.Sprintf("Damped-trend exponential smoothing (alpha %.2f, beta %.2f, phi %.2f) on %d %s points projects %s by %s (%.0f%% interval %s to %s).",
-		model.Alpha, model.Beta, model.Phi, model.N, req.Data.Period,
+		model.Alpha, model.Beta, model.Phi, model.N, adjectives[req.Data.Period],
 		formatValue(last.Value, req.Data.Unit), last.Period,
 		baseline.DefaultCoverage*100, formatValue(last.Lower, ""), formatValue(last.Upper, req.Data.Unit))
 	text, err := json.Marshal(answer)
@@ -69,11 +71,19 @@ func (baselineProvider) Forecast(ctx context.Context, req Request) (Response, er
 	return Response{Text: string(text), Model: BaselineModel, Latency: time.Since(start)}, nil
 }
 
-// formatValue writes v with three significant digits and its unit.
+// formatValue writes v rounded to three significant digits, without an
+// exponent, and its unit.
 func formatValue(v float64, unit string) string {
-	s := fmt.Sprintf("%.3g", v)
+	if v != 0 {
+		scale := math.Pow(10, 2-math.Floor(math.Log10(math.Abs(v))))
+		v = math.Round(v*scale) / scale
+	}
+	s := strconv.FormatFloat(v, 'f', -1, 64)
 	if unit != "" {
 		s += " " + unit
 	}
 	return s
 }
+
+// adjectives name a series by its period.
+var adjectives = map[string]string{"day": "daily", "week": "weekly", "month": "monthly", "quarter": "quarterly", "year": "yearly"}

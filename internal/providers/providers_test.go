@@ -42,8 +42,21 @@ func TestBaselineAnswerNormalizes(t *testing.T) {
 	if v := res.Predictions[5].Value; v < 150 || v > 200 {
 		t.Errorf("a rising series should keep rising: last prediction %v", v)
 	}
-	if !strings.Contains(resp.Text, `"summary":"Damped-trend exponential smoothing`) {
+	if !strings.Contains(resp.Text, `"summary":"Damped-trend exponential smoothing`) ||
+		!strings.Contains(resp.Text, "on 12 monthly points projects") {
 		t.Errorf("the answer should explain itself, got %s", resp.Text)
+	}
+}
+
+func TestFormatValue(t *testing.T) {
+	tests := map[float64]string{4625.98: "4630", 0.012345: "0.0123", -87.66: "-87.7", 0: "0", 1234567: "1230000"}
+	for v, want := range tests {
+		if got := formatValue(v, ""); got != want {
+			t.Errorf("formatValue(%v) = %q, want %q", v, got, want)
+		}
+	}
+	if got := formatValue(4.5, "GW"); got != "4.5 GW" {
+		t.Errorf("formatValue with a unit = %q", got)
 	}
 }
 
