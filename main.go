@@ -19,6 +19,7 @@ import (
 func main() {
 	var (
 		metricsAddr, probeAddr, leaderElectionNamespace string
+		credentialsNamespace                            string
 		leaderElect, secureMetrics, enableHTTP2         bool
 		forecastConcurrency                             int
 	)
@@ -33,6 +34,8 @@ func main() {
 		"Serve metrics over HTTPS, allowing only callers that are authenticated and authorized to get /metrics.")
 	flag.BoolVar(&enableHTTP2, "enable-http2", false,
 		"Allow HTTP/2 on the metrics server (off by default: HTTP/2 Stream Cancellation and Rapid Reset CVEs).")
+	flag.StringVar(&credentialsNamespace, "credentials-namespace", envOr("POD_NAMESPACE", operator.DefaultCredentialsNamespace),
+		"The only namespace whose Secrets the operator reads and watches; every credentialsRef of the ProviderLock must point there.")
 	flag.IntVar(&forecastConcurrency, "forecast-concurrency", 4, "The number of Forecasts reconciled at once.")
 	zapOpts := zap.Options{Development: false}
 	zapOpts.BindFlags(flag.CommandLine)
@@ -60,6 +63,7 @@ func main() {
 		LeaderElection:          leaderElect,
 		LeaderElectionNamespace: leaderElectionNamespace,
 		ForecastConcurrency:     forecastConcurrency,
+		CredentialsNamespace:    credentialsNamespace,
 	})
 	if err != nil {
 		log.Error(err, "unable to set up the manager")
@@ -70,4 +74,11 @@ func main() {
 		log.Error(err, "the manager stopped with an error")
 		os.Exit(1)
 	}
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
 }

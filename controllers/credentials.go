@@ -13,16 +13,27 @@ import (
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
 
+// +kubebuilder:rbac:groups="",namespace=bottleneck-system,resources=secrets,verbs=get;list;watch
+
+// Credentials reads provider API keys from Secrets in one namespace, the
+// only namespace whose Secrets the operator may read (and watch, so a new,
+// rotated or deleted key takes effect at once, without a restart).
+type Credentials struct {
+	// Reader reads Secrets; the manager's cache holds only Namespace's.
+	Reader client.Reader
+	// Namespace is the credentials namespace (--credentials-namespace).
+	Namespace string
+}
+
 // CredentialsError says which Secret or key is missing. It never carries the
 // Secret's content.
 type CredentialsError struct{ Message string }
 
 func (e *CredentialsError) Error() string { return e.Message }
 
-// readAPIKey reads the API key a provider entry points at. Secrets are read
-// with an uncached reader, so the operator needs `get` on Secrets but never
-// lists or caches every Secret of the cluster.
-func readAPIKey(ctx context.Context, r client.Reader, p v1.ProviderSpec) (providers.APIKey, error) {
+// APIKey returns the key a provider entry points at, read now, so that a
+// rotated key is used from the next call on.
+func (c Credentials) APIKey(ctx context.Context, p v1.ProviderSpec) (providers.APIKey, error) {
 	if !providers.NeedsCredentials(string(p.Name)) {
 		return "", nil
 	}
@@ -30,30 +41,31 @@ func readAPIKey(ctx context.Context, r client.Reader, p v1.ProviderSpec) (provid
 	if ref == nil {
 		return "", &CredentialsError{Message: fmt.Sprintf("%s has no credentialsRef", p.Name)}
 	}
+	if ref.Namespace != c.Namespace {
+		return "", &CredentialsError{Message: fmt.Sprintf(
+			"Secret %s/%s is outside the credentials namespace %s, the only one the operator may read (--credentials-namespace)",
+			ref.Namespace, ref.Name, c.Namespace)}
+	}
 	var secret corev1.Secret
-	err := r.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, &secret)
+	err := c.Reader.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, &secret)
 	switch {
 	case apierrors.IsNotFound(err):
 		return "", &CredentialsError{Message: fmt.Sprintf("Secret %s/%s not found", ref.Namespace, ref.Name)}
 	case err != nil:
 		return "", fmt.Errorf("reading Secret %s/%s: %w", ref.Namespace, ref.Name, err)
 	}
-	key := ref.Key
-	if key == "" {
-		key = "apiKey"
-	}
-	value, ok := secret.Data[key]
+	value, ok := secret.Data[ref.Key]
 	if !ok || len(value) == 0 {
-		return "", &CredentialsError{Message: fmt.Sprintf("Secret %s/%s has no key %q", ref.Namespace, ref.Name, key)}
+		return "", &CredentialsError{Message: fmt.Sprintf("Secret %s/%s has no key %q", ref.Namespace, ref.Name, ref.Key)}
 	}
 	return providers.APIKey(value), nil
 }
 
-// unconfigured returns, for each listed provider that cannot be used, why.
-func unconfigured(ctx context.Context, r client.Reader, spec v1.ProviderLockSpec) (map[v1.ProviderName]string, error) {
+// Unconfigured returns, for each listed provider that cannot be used, why.
+func (c Credentials) Unconfigured(ctx context.Context, spec v1.ProviderLockSpec) (map[v1.ProviderName]string, error) {
 	out := map[v1.ProviderName]string{}
 	for _, p := range spec.Providers {
-		if _, err := readAPIKey(ctx, r, p); err != nil {
+		if _, err := c.APIKey(ctx, p); err != nil {
 			var ce *CredentialsError
 			if !errors.As(err, &ce) {
 				return nil, err
@@ -64,4 +76,14 @@ func unconfigured(ctx context.Context, r client.Reader, spec v1.ProviderLockSpec
 		}
 	}
 	return out, nil
+}
+
+// references reports whether the lock reads a Secret.
+func references(spec v1.ProviderLockSpec, secret client.Object) bool {
+	for _, p := range spec.Providers {
+		if r := p.CredentialsRef; r != nil && r.Namespace == secret.GetNamespace() && r.Name == secret.GetName() {
+			return true
+		}
+	}
+	return false
 }

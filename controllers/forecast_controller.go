@@ -18,11 +18,12 @@ import (
 // lock controller reads the outcome of every attempt from Forecast status.
 type ForecastReconciler struct {
 	client.Client
-	// APIReader reads Secrets and ConfigMaps without caching every one of
-	// them in the cluster.
-	APIReader client.Reader
-	Recorder  events.EventRecorder
-	Clock     clock.PassiveClock
+	// APIReader reads ConfigMaps without caching every ConfigMap of the
+	// cluster.
+	APIReader   client.Reader
+	Credentials Credentials
+	Recorder    events.EventRecorder
+	Clock       clock.PassiveClock
 	// NewProvider builds provider clients: providers.New, unless a test
 	// wraps it.
 	NewProvider func(providers.Config) (providers.Provider, error)
@@ -34,7 +35,6 @@ type ForecastReconciler struct {
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=forecasts/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=providerlocks,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile produces, refreshes or re-uses one Forecast's result.

@@ -71,7 +71,7 @@ func (r *ForecastReconciler) forecast(ctx context.Context, t target, data engine
 // client builds the provider client with the key its Secret holds now, so a
 // rotated key is used from the next call on.
 func (r *ForecastReconciler) client(ctx context.Context, t target) (providers.Provider, error) {
-	key, err := readAPIKey(ctx, r.APIReader, t.spec)
+	key, err := r.Credentials.APIKey(ctx, t.spec)
 	if ce := (*CredentialsError)(nil); errors.As(err, &ce) {
 		return nil, &providers.Error{Provider: string(t.spec.Name), Class: providers.Rejected,
 			Reason: "CredentialsUnavailable", Message: ce.Message}

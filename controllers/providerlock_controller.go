@@ -3,7 +3,6 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -14,31 +13,27 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/internal/failover"
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
 
-// unconfiguredRecheck is how often a lock with an unconfigured provider
-// looks for its Secret again.
-const unconfiguredRecheck = time.Minute
-
 // ProviderLockReconciler keeps the ProviderLock `default` pointing at one
 // usable provider. It is the only writer of the lock's status, and writes it
 // with optimistic concurrency, so two replicas can never both move the lock.
 type ProviderLockReconciler struct {
 	client.Client
-	// APIReader reads Secrets without caching every Secret of the cluster.
-	APIReader client.Reader
-	Recorder  events.EventRecorder
-	Clock     clock.PassiveClock
+	Credentials Credentials
+	Recorder    events.EventRecorder
+	Clock       clock.PassiveClock
 }
 
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=providerlocks,verbs=get;list;watch
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=providerlocks/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile decides where the lock must be and records it.
@@ -51,7 +46,7 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		return ctrl.Result{}, nil // admission refuses any other name
 	}
 
-	bad, err := unconfigured(ctx, r.APIReader, lock.Spec)
+	bad, err := r.Credentials.Unconfigured(ctx, lock.Spec)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
@@ -69,9 +64,6 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		if decision.Move {
 			r.recordMove(ctx, lock, from, decision)
 		}
-	}
-	if len(bad) > 0 {
-		return ctrl.Result{RequeueAfter: unconfiguredRecheck}, nil
 	}
 	return ctrl.Result{}, nil
 }
@@ -155,10 +147,22 @@ func setLockConditions(st *v1.ProviderLockStatus, lock *v1.ProviderLock) {
 		fmt.Sprintf("serving from the first listed provider, %s", st.ActiveProvider))
 }
 
-// SetupWithManager registers the controller.
+// SetupWithManager registers the controller. It watches the Secrets of the
+// credentials namespace, so that a provider whose key appears, changes or
+// goes away is re-assessed at once.
 func (r *ProviderLockReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1.ProviderLock{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.lockReading)).
 		Named("providerlock").
 		Complete(r)
+}
+
+// lockReading maps a Secret to the lock when the lock reads it.
+func (r *ProviderLockReconciler) lockReading(ctx context.Context, secret client.Object) []reconcile.Request {
+	lock := &v1.ProviderLock{}
+	if err := r.Get(ctx, client.ObjectKey{Name: v1.ProviderLockName}, lock); err != nil || !references(lock.Spec, secret) {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: client.ObjectKeyFromObject(lock)}}
 }

@@ -2,7 +2,6 @@ package controllers_test
 
 import (
 	"context"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -10,6 +9,7 @@ import (
 	eventsv1 "k8s.io/api/events/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
@@ -20,6 +20,17 @@ func getLock(ctx context.Context) *v1.ProviderLock {
 	lock := &v1.ProviderLock{}
 	Expect(k8s.Get(ctx, client.ObjectKey{Name: v1.ProviderLockName}, lock)).To(Succeed())
 	return lock
+}
+
+// updateLock changes the lock's spec, retrying when the controller wrote its
+// status in between.
+func updateLock(ctx context.Context, change func(*v1.ProviderLock)) {
+	GinkgoHelper()
+	Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		lock := getLock(ctx)
+		change(lock)
+		return k8s.Update(ctx, lock)
+	})).To(Succeed())
 }
 
 func providerState(lock *v1.ProviderLock, name v1.ProviderName) v1.ProviderStatus {
@@ -79,14 +90,13 @@ var _ = Describe("the ProviderLock controller", func() {
 			StringData: map[string]string{"token": "gsk-not-a-real-key"}}
 		Expect(k8s.Create(ctx, secret)).To(Succeed())
 		DeferCleanup(k8s.Delete, secret)
-		touchLock(ctx)
+		By("the controller watches the Secret: no change to the lock is needed")
 		Eventually(func(g Gomega) {
 			g.Expect(providerState(getLock(ctx), "groq").Message).To(Equal(`Secret ops/groq-credentials has no key "apiKey"`))
 		}).WithContext(ctx).Should(Succeed())
 
 		secret.Data = map[string][]byte{"apiKey": []byte("gsk-not-a-real-key")}
 		Expect(k8s.Update(ctx, secret)).To(Succeed())
-		touchLock(ctx)
 		Eventually(func(g Gomega) {
 			groq := providerState(getLock(ctx), "groq")
 			g.Expect(groq.State).To(Equal(v1.ProviderUnconfigured))
@@ -94,15 +104,16 @@ var _ = Describe("the ProviderLock controller", func() {
 		}).WithContext(ctx).Should(Succeed())
 		Expect(getLock(ctx).Status.Epoch).To(Equal(int64(1)), "a status refresh must not move the lock")
 	})
-})
 
-// touchLock changes the lock's spec (and so its generation) without changing
-// the providers, to make the controller look again at once.
-func touchLock(ctx context.Context) {
-	GinkgoHelper()
-	lock := getLock(ctx)
-	lock.Spec.HistoryLimit = lock.Spec.HistoryLimit%1000 + 1
-	Expect(k8s.Update(ctx, lock)).To(Succeed())
-	Eventually(func() int64 { return getLock(ctx).Status.ObservedGeneration }).
-		WithTimeout(10 * time.Second).Should(Equal(lock.Generation))
-}
+	It("refuses credentials outside the credentials namespace", func(ctx SpecContext) {
+		updateLock(ctx, func(l *v1.ProviderLock) { l.Spec.Providers[0].CredentialsRef.Namespace = "default" })
+		DeferCleanup(func(ctx SpecContext) {
+			updateLock(ctx, func(l *v1.ProviderLock) { l.Spec.Providers[0].CredentialsRef.Namespace = "ops" })
+		})
+		Eventually(func(g Gomega) {
+			openai := providerState(getLock(ctx), "openai")
+			g.Expect(openai.State).To(Equal(v1.ProviderUnconfigured))
+			g.Expect(openai.Message).To(ContainSubstring("Secret default/openai-credentials is outside the credentials namespace ops"))
+		}).WithContext(ctx).Should(Succeed())
+	})
+})

@@ -50,15 +50,16 @@ var _ = BeforeSuite(func() {
 	k8s, err = client.New(env.Config, client.Options{Scheme: operator.Scheme})
 	Expect(err).NotTo(HaveOccurred())
 
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
-		Scheme:                 operator.Scheme,
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-	})
-	Expect(err).NotTo(HaveOccurred())
 	var mgrCtx context.Context
 	mgrCtx, cancel = context.WithCancel(context.Background())
-	Expect(operator.Register(mgrCtx, mgr, operator.Options{NewProvider: calls.newProvider, ForecastConcurrency: 4})).To(Succeed())
+	mgr, err := operator.New(mgrCtx, env.Config, operator.Options{
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		CredentialsNamespace:   "ops",
+		ForecastConcurrency:    4,
+		NewProvider:            calls.newProvider,
+	})
+	Expect(err).NotTo(HaveOccurred())
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(mgrCtx)).To(Succeed())

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -18,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/internal/controlplane"
 	"github.com/bottleneck-io/bottleneck-operator/internal/operator"
 )
@@ -100,23 +102,49 @@ func run(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(samples)
+	creds := credentialsFromEnv()
+	if err := createSecrets(ctx, c, creds); err != nil {
+		return err
+	}
 	if err := controlplane.Apply(ctx, c, samples...); err != nil {
 		return fmt.Errorf("applying the samples: %w", err)
+	}
+	if account := os.Getenv("CLOUDFLARE_ACCOUNT_ID"); account != "" {
+		if err := configureLock(ctx, c, func(p *v1.ProviderSpec) {
+			if p.Name == v1.ProviderCloudflare {
+				p.AccountID = account
+			}
+		}); err != nil {
+			return fmt.Errorf("setting the Cloudflare account: %w", err)
+		}
+	} else if _, ok := creds[v1.ProviderCloudflare]; ok {
+		fmt.Println("CLOUDFLARE_API_TOKEN is set but CLOUDFLARE_ACCOUNT_ID is not: Cloudflare will fail with the sample's placeholder account")
 	}
 
 	mgr, err := operator.New(ctx, env.Config, operator.Options{
 		Metrics:                metricsserver.Options{BindAddress: *metricsAddr},
 		HealthProbeBindAddress: *probeAddr,
 		ForecastConcurrency:    4,
+		CredentialsNamespace:   operator.DefaultCredentialsNamespace,
 	})
 	if err != nil {
 		return err
 	}
-	printWelcome(root, kubeconfig, env.Config.Host, *metricsAddr)
+	printWelcome(root, kubeconfig, env.Config.Host, *metricsAddr, creds)
 	return mgr.Start(ctx)
 }
 
-func printWelcome(root, kubeconfig, host, metrics string) {
+func printWelcome(root, kubeconfig, host, metrics string, creds credentials) {
+	keys := "none: the lock runs on baseline, the offline forecaster (set OPENAI_API_KEY, GEMINI_API_KEY,\n               GROQ_API_KEY, CLOUDFLARE_API_TOKEN + CLOUDFLARE_ACCOUNT_ID or HF_TOKEN to use an LLM)"
+	if len(creds) > 0 {
+		var names []string
+		for _, kv := range keyVariables {
+			if _, ok := creds[kv.provider]; ok {
+				names = append(names, string(kv.provider))
+			}
+		}
+		keys = strings.Join(names, ", ") + " (Secrets in " + operator.DefaultCredentialsNamespace + ", from the environment)"
+	}
 	kubectl := filepath.Join(controlplane.BinaryDir(root), "kubectl")
 	fmt.Printf(`
 bottleneck-operator is running in local mode.
@@ -124,6 +152,7 @@ bottleneck-operator is running in local mode.
   API server:  %s
   kubeconfig:  %s
   metrics:     http://%s/metrics
+  API keys:    %s
 
 In another terminal:
 
@@ -133,9 +162,9 @@ In another terminal:
   kubectl get forecasts -A            # risk and confidence of each sample (fc for short)
   kubectl describe forecast usa-port-throughput
   kubectl get forecast usa-port-throughput -o jsonpath='{.status.predictions}'
-  kubectl apply -f config/samples/    # edit a sample and watch it re-run
+  kubectl apply -k config/samples     # edit a sample and watch it re-run
 
 Press Ctrl-C to stop the manager and the control plane.
 
-`, host, kubeconfig, metrics, kubeconfig, kubectl)
+`, host, kubeconfig, metrics, keys, kubeconfig, kubectl)
 }

@@ -7,12 +7,15 @@ import (
 	"context"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -40,14 +43,24 @@ type Options struct {
 	LeaderElectionNamespace string
 	// ForecastConcurrency is the number of Forecasts reconciled at once.
 	ForecastConcurrency int
+	// CredentialsNamespace is the only namespace whose Secrets the operator
+	// reads and watches: the provider API keys live there.
+	CredentialsNamespace string
 	// NewProvider builds provider clients; providers.New when nil.
 	NewProvider func(providers.Config) (providers.Provider, error)
 	// Clock is the controllers' clock; the real one when nil.
 	Clock clock.PassiveClock
 }
 
+// DefaultCredentialsNamespace is where the provider API keys live unless
+// --credentials-namespace says otherwise.
+const DefaultCredentialsNamespace = "bottleneck-system"
+
 // New builds a manager running both controllers.
 func New(ctx context.Context, cfg *rest.Config, o Options) (ctrl.Manager, error) {
+	if o.CredentialsNamespace == "" {
+		o.CredentialsNamespace = DefaultCredentialsNamespace
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                        Scheme,
 		Metrics:                       o.Metrics,
@@ -56,6 +69,9 @@ func New(ctx context.Context, cfg *rest.Config, o Options) (ctrl.Manager, error)
 		LeaderElectionID:              LeaderElectionID,
 		LeaderElectionNamespace:       o.LeaderElectionNamespace,
 		LeaderElectionReleaseOnCancel: true,
+		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
+			&corev1.Secret{}: {Namespaces: map[string]cache.Config{o.CredentialsNamespace: {}}},
+		}},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the manager: %w", err)
@@ -80,17 +96,19 @@ func Register(ctx context.Context, mgr ctrl.Manager, o Options) error {
 	if o.Clock == nil {
 		o.Clock = clock.RealClock{}
 	}
+	credentials := controllers.Credentials{Reader: mgr.GetClient(), Namespace: o.CredentialsNamespace}
 	if err := (&controllers.ProviderLockReconciler{
-		Client:    mgr.GetClient(),
-		APIReader: mgr.GetAPIReader(),
-		Recorder:  mgr.GetEventRecorder("providerlock-controller"),
-		Clock:     o.Clock,
+		Client:      mgr.GetClient(),
+		Credentials: credentials,
+		Recorder:    mgr.GetEventRecorder("providerlock-controller"),
+		Clock:       o.Clock,
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the ProviderLock controller: %w", err)
 	}
 	if err := (&controllers.ForecastReconciler{
 		Client:                  mgr.GetClient(),
 		APIReader:               mgr.GetAPIReader(),
+		Credentials:             credentials,
 		Recorder:                mgr.GetEventRecorder("forecast-controller"),
 		Clock:                   o.Clock,
 		NewProvider:             o.NewProvider,
