@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bottleneck-io/bottleneck-operator/internal/fakeprovider"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func request(t *testing.T, method, url, body string) (*http.Response, error) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer sk-proj-SECRETSECRETSECRET1234")
+	return http.DefaultClient.Do(req)
+}
+
+func TestServeUntilSignalled(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	var out, logs syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, &out, log.New(&logs, "", 0)) }()
+
+	resp, err := request(t, "GET", url+"/openai/v1/models", "")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("models: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	for _, p := range fakeprovider.Providers() {
+		if !strings.Contains(out.String(), fakeprovider.BaseURL(url, p)) {
+			t.Errorf("the base URL of %s is not printed:\n%s", p, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), "curl -X PUT "+url+"/admin/providers/openai/mode") {
+		t.Errorf("no admin example:\n%s", out.String())
+	}
+
+	// A reset goes through the access log's wrapper to the connection.
+	resp, err = request(t, "PUT", url+"/admin/providers/groq/mode", `{"mode":"reset","count":1}`)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("admin: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	if resp, err := request(t, "GET", url+"/groq/openai/v1/models", ""); err == nil {
+		_, err = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			t.Error("the reset did not cut the body")
+		}
+	}
+
+	// A hanging request does not keep the server from stopping.
+	resp, err = request(t, "PUT", url+"/admin/providers/openai/mode", `{"mode":"hang"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	hung := make(chan error, 1)
+	go func() {
+		resp, err := http.Get(url + "/openai/v1/models") // no key: a hang is not reached
+		if err == nil {
+			resp.Body.Close()
+		}
+		req, _ := http.NewRequest("POST", url+"/openai/v1/chat/completions", strings.NewReader(`{}`))
+		req.Header.Set("Authorization", "Bearer sk-test")
+		resp, err = http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		hung <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	case <-time.After(shutdownGrace + 3*time.Second):
+		t.Fatal("serve did not return after the signal")
+	}
+	if err := <-hung; err == nil {
+		t.Error("the hanging request got an answer")
+	}
+	if l := logs.String(); !strings.Contains(l, "GET /openai/v1/models 200") || strings.Contains(l, "SECRET") {
+		t.Errorf("access log:\n%s", l)
+	}
+}

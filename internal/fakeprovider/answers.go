@@ -1,0 +1,89 @@
+package fakeprovider
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// charsPerToken is how the fake counts tokens: JSON full of numbers runs
+// about three characters a token (English prose nearer four).
+const charsPerToken = 3
+
+// tokens is the fake's token count of s.
+func tokens(s string) int { return (len(s) + charsPerToken - 1) / charsPerToken }
+
+// answerText is the text a model writes for f in mode, and whether it was
+// cut off at the output limit: ModeTruncated cuts it, and so does a maxTokens
+// (0: no limit) the answer does not fit in, as a real model stops there.
+func answerText(f forecast, mode Mode, maxTokens int) (text string, truncated bool) {
+	switch mode {
+	case ModeProse:
+		text = proseAnswer(f)
+	case ModeFenced:
+		text = fencedAnswer(f)
+	case ModeSchema:
+		text = brokenAnswer(f)
+	case ModeTruncated:
+		text = marshal(f)
+		return cutAt(text, len(text)*3/5), true
+	default:
+		text = marshal(f)
+	}
+	if maxTokens > 0 && tokens(text) > maxTokens {
+		return cutAt(text, maxTokens*charsPerToken), true
+	}
+	return text, false
+}
+
+// cutAt returns the first n bytes of s, fewer if n falls inside a character.
+func cutAt(s string, n int) string {
+	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// proseAnswer says what the forecast says, with no JSON in it.
+func proseAnswer(f forecast) string {
+	var b strings.Builder
+	b.WriteString("Based on the history you shared, I expect the recent trend to continue. ")
+	b.WriteString(f.Summary)
+	for _, p := range f.Predictions {
+		fmt.Fprintf(&b, " For %s I would estimate about %v (somewhere between %v and %v).", p.Period, p.Value, p.Lower, p.Upper)
+	}
+	fmt.Fprintf(&b, " Overall I would rate the risk as %s, with a confidence of around %v percent.", strings.ToLower(f.RiskLevel), f.Confidence)
+	return b.String()
+}
+
+// fencedAnswer is the JSON inside a ```json fence, with prose around it.
+func fencedAnswer(f forecast) string {
+	body, _ := json.MarshalIndent(f, "", "  ")
+	return "Here is the forecast you asked for:\n\n```json\n" + string(body) +
+		"\n```\n\nThe intervals are central 80% ranges. Let me know if you need anything else."
+}
+
+// brokenAnswer is JSON a model writes when it ignores the schema: no
+// predictions, a risk level outside the enum, the confidence in words.
+func brokenAnswer(f forecast) string {
+	outlook := make([]string, len(f.Predictions))
+	for i := range outlook {
+		outlook[i] = "slightly higher"
+	}
+	return marshal(struct {
+		Summary    string   `json:"summary"`
+		RiskLevel  string   `json:"riskLevel"`
+		Confidence string   `json:"confidence"`
+		Outlook    []string `json:"outlook"`
+	}{f.Summary, "elevated", "fairly high", outlook})
+}
+
+// marshal is v as compact JSON, as models write it under a schema.
+func marshal(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("fakeprovider: encode answer: %v", err))
+	}
+	return string(b)
+}

@@ -1,0 +1,37 @@
+// Package fakeprovider is a fake of the five LLM provider APIs the operator
+// uses (OpenAI, Gemini, Groq, Cloudflare Workers AI, Hugging Face), for its
+// tests, its end-to-end suite and its local mode, without network.
+//
+// One Server (an http.Handler) serves every provider on its real paths under
+// a per-provider prefix, so one listener serves all; BaseURL gives the base
+// a ProviderLock's baseURL is set to:
+//
+//	openai       {url}/openai/v1                POST /chat/completions, GET /models
+//	groq         {url}/groq/openai/v1           POST /chat/completions, GET /models
+//	huggingface  {url}/huggingface/v1           POST /chat/completions, GET /models
+//	cloudflare   {url}/cloudflare/client/v4     POST /accounts/{a}/ai/run/{model…},
+//	                                            POST /accounts/{a}/ai/v1/chat/completions,
+//	                                            GET /user/tokens/verify
+//	gemini       {url}/gemini                   POST /v1beta/models/{model}:generateContent,
+//	                                            GET /v1beta/models
+//
+// Keys are read as the real APIs read them (Bearer; x-goog-api-key or ?key=
+// for Gemini). Any non-empty key is accepted; a missing one gets the
+// provider's real refusal. No key is logged, kept or echoed, except masked
+// in OpenAI's invalid-key message, as the real API does.
+//
+// A good answer is a forecast valid under the operator's schema: the period
+// labels come from the request's schema (or the user message's "periods"),
+// the values continue the history in the user message with a mild trend. It
+// is deterministic. Output limits are honoured as a model would (about three
+// characters a token), including Cloudflare's silent default of 256 tokens.
+//
+// Each provider has a Mode, switchable at run time for its next N requests
+// (SetMode, or PUT /admin/providers/{provider}/mode): bad 200s (prose,
+// fenced, truncated, empty, blocked, schema), failures below HTTP (hang,
+// stall, reset), and one mode per row of PROVIDERS.md's error table with the
+// provider's exact status, headers and body. See Modes and GET /admin/modes.
+//
+// Calls are counted per provider and kind (Requests, Probes), and the last
+// generate body is kept (LastRequest) for tests to assert what a client sent.
+package fakeprovider
