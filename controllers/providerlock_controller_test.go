@@ -85,7 +85,7 @@ var _ = Describe("the ProviderLock controller", func() {
 		}).WithContext(ctx).Should(Succeed())
 	})
 
-	It("says why a provider with a Secret is still not eligible, and names a missing key", func(ctx SpecContext) {
+	It("names a missing key, and makes a provider Standby once its key exists", func(ctx SpecContext) {
 		secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ops", Name: "groq-credentials"},
 			StringData: map[string]string{"token": "gsk-not-a-real-key"}}
 		Expect(k8s.Create(ctx, secret)).To(Succeed())
@@ -99,8 +99,8 @@ var _ = Describe("the ProviderLock controller", func() {
 		Expect(k8s.Update(ctx, secret)).To(Succeed())
 		Eventually(func(g Gomega) {
 			groq := providerState(getLock(ctx), "groq")
-			g.Expect(groq.State).To(Equal(v1.ProviderUnconfigured))
-			g.Expect(groq.Message).To(Equal("this build of the operator has no groq client"))
+			g.Expect(groq.State).To(Equal(v1.ProviderStandby))
+			g.Expect(groq.Message).To(BeEmpty())
 		}).WithContext(ctx).Should(Succeed())
 		Expect(getLock(ctx).Status.Epoch).To(Equal(int64(1)), "a status refresh must not move the lock")
 	})

@@ -1,7 +1,10 @@
 package controllers_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +21,7 @@ import (
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/internal/controlplane"
+	"github.com/bottleneck-io/bottleneck-operator/internal/fakeprovider"
 	"github.com/bottleneck-io/bottleneck-operator/internal/operator"
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
@@ -30,7 +34,14 @@ var (
 	k8s    client.Client
 	env    *controlplane.Environment
 	cancel context.CancelFunc
-	calls  = &callCounter{byRegion: map[string]int{}}
+	calls  = &callCounter{byRegion: map[string]int{}, lastKey: map[string]providers.APIKey{}}
+	// fake serves the five provider APIs; its URL goes into lock baseURLs.
+	fake struct {
+		*fakeprovider.Server
+		URL string
+	}
+	// logs keeps everything the manager logged, to look for leaked keys.
+	logs = &syncBuffer{}
 )
 
 func TestControllers(t *testing.T) {
@@ -42,7 +53,11 @@ var _ = BeforeSuite(func() {
 	SetDefaultEventuallyTimeout(30 * time.Second)
 	SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
 	EnforceDefaultTimeoutsWhenUsingContexts()
-	ctrl.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+	ctrl.SetLogger(zap.New(zap.WriteTo(io.MultiWriter(GinkgoWriter, logs)), zap.UseDevMode(true)))
+	fake.Server = fakeprovider.New()
+	fakeHTTP := httptest.NewServer(fake.Server)
+	DeferCleanup(fakeHTTP.Close)
+	fake.URL = fakeHTTP.URL
 	root, err := controlplane.Root()
 	Expect(err).NotTo(HaveOccurred())
 	env, err = controlplane.Start(root)
@@ -77,25 +92,37 @@ var _ = AfterSuite(func() {
 	}
 })
 
-// createLock creates the suite's lock: openai without a Secret, groq with
-// one (but no client in this build), and baseline.
-func createLock(ctx context.Context) {
-	GinkgoHelper()
-	Expect(k8s.Create(ctx, &v1.ProviderLock{
+// suiteLock is the suite's lock: openai and groq, whose Secrets do not
+// exist, and baseline, which takes the lock.
+func suiteLock() *v1.ProviderLock {
+	return &v1.ProviderLock{
 		ObjectMeta: metav1.ObjectMeta{Name: v1.ProviderLockName},
 		Spec: v1.ProviderLockSpec{Providers: []v1.ProviderSpec{
 			{Name: "openai", CredentialsRef: &v1.SecretKeyReference{Namespace: "ops", Name: "openai-credentials"}},
 			{Name: "groq", CredentialsRef: &v1.SecretKeyReference{Namespace: "ops", Name: "groq-credentials"}},
 			{Name: "baseline"},
 		}},
-	})).To(Succeed())
+	}
+}
+
+func createLock(ctx context.Context) {
+	GinkgoHelper()
+	Expect(k8s.Create(ctx, suiteLock())).To(Succeed())
 }
 
 // callCounter wraps the real provider factory, counts Forecast calls per
-// region, and injects failures for regions named FAIL-<mode>.
+// region, remembers the key each provider was last built with, and injects
+// failures for regions named FAIL-<mode>.
 type callCounter struct {
 	mu       sync.Mutex
 	byRegion map[string]int
+	lastKey  map[string]providers.APIKey
+}
+
+func (c *callCounter) key(provider string) providers.APIKey {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lastKey[provider]
 }
 
 func (c *callCounter) count(region string) int {
@@ -105,6 +132,9 @@ func (c *callCounter) count(region string) int {
 }
 
 func (c *callCounter) newProvider(cfg providers.Config) (providers.Provider, error) {
+	c.mu.Lock()
+	c.lastKey[cfg.Name] = cfg.APIKey
+	c.mu.Unlock()
 	p, err := providers.New(cfg)
 	if err != nil {
 		return nil, err
@@ -129,4 +159,22 @@ func (p *countingProvider) Forecast(ctx context.Context, req providers.Request) 
 		return providers.Response{Text: "I am sorry, I cannot forecast that.", Model: "fake"}, nil
 	}
 	return p.Provider.Forecast(ctx, req)
+}
+
+// syncBuffer collects log lines written from many goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

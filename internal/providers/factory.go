@@ -41,7 +41,12 @@ type Constructor func(Config) (Provider, error)
 
 // registry maps a provider name to its constructor.
 var registry = map[string]Constructor{
-	"baseline": newBaseline,
+	"openai":      newOpenAI,
+	"gemini":      newGemini,
+	"groq":        newGroq,
+	"cloudflare":  newCloudflare,
+	"huggingface": newHuggingFace,
+	"baseline":    newBaseline,
 }
 
 // defaultModels are the models asked when a lock entry names none.
