@@ -29,6 +29,8 @@ var (
 	metricsAddr   = flag.String("metrics-bind-address", "127.0.0.1:8080", "The address of the plain-HTTP metrics endpoint, 0 to disable it.")
 	probeAddr     = flag.String("health-probe-bind-address", "127.0.0.1:8081", "The address of the health probes, 0 to disable them.")
 	kubeconfigOut = flag.String("kubeconfig-out", "", "Where to write the admin kubeconfig (default bin/localmode/kubeconfig).")
+	fakeAddr      = flag.String("fake-providers", "", "Serve the five provider APIs from an in-process fake server at this address (e.g. 127.0.0.1:8099) "+
+		"and point the lock at it with placeholder keys, to watch real provider traffic and failovers without keys or network.")
 )
 
 func main() {
@@ -102,14 +104,24 @@ func run(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(samples)
-	creds := credentialsFromEnv()
+	creds, fakeURL := credentialsFromEnv(), ""
+	if *fakeAddr != "" {
+		if fakeURL, err = startFake(ctx, *fakeAddr); err != nil {
+			return err
+		}
+		creds = fakeCredentials()
+	}
 	if err := createSecrets(ctx, c, creds); err != nil {
 		return err
 	}
 	if err := controlplane.Apply(ctx, c, samples...); err != nil {
 		return fmt.Errorf("applying the samples: %w", err)
 	}
-	if account := os.Getenv("CLOUDFLARE_ACCOUNT_ID"); account != "" {
+	if fakeURL != "" {
+		if err := configureLock(ctx, c, pointAtFake(fakeURL)); err != nil {
+			return fmt.Errorf("pointing the lock at the fake providers: %w", err)
+		}
+	} else if account := os.Getenv("CLOUDFLARE_ACCOUNT_ID"); account != "" {
 		if err := configureLock(ctx, c, func(p *v1.ProviderSpec) {
 			if p.Name == v1.ProviderCloudflare {
 				p.AccountID = account
@@ -131,6 +143,9 @@ func run(ctx context.Context) error {
 		return err
 	}
 	printWelcome(root, kubeconfig, env.Config.Host, *metricsAddr, creds)
+	if fakeURL != "" {
+		printFakeHelp(fakeURL)
+	}
 	return mgr.Start(ctx)
 }
 
@@ -167,4 +182,17 @@ In another terminal:
 Press Ctrl-C to stop the manager and the control plane.
 
 `, host, kubeconfig, metrics, keys, kubeconfig, kubectl)
+}
+
+func printFakeHelp(url string) {
+	fmt.Printf(`The five LLM providers are served by a fake server at %s (placeholder keys).
+Break the active provider and watch the lock and the Forecasts react:
+
+  curl -X PUT %s/admin/providers/openai/mode -d '{"mode":"overloaded"}'     # 503 on every call
+  curl -X PUT %s/admin/providers/openai/mode -d '{"mode":"unauthorized"}'   # a rejected key
+  curl %s/admin/modes                                                    # every mode
+  curl %s/admin/requests                                                 # calls per provider
+  curl -X POST %s/admin/reset                                            # all healthy again
+
+`, url, url, url, url, url, url)
 }

@@ -77,3 +77,24 @@ func processExists(pid int) bool {
 	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
 	return len(fields) > 0 && fields[0] != "Z"
 }
+
+var _ = Describe("local mode with fake providers", func() {
+	It("locks openai, served by the fake server, and its Forecasts name it", func(ctx SpecContext) {
+		kubeconfig := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
+		local := start("localmode", root, "--kubeconfig-out", kubeconfig, "--fake-providers=127.0.0.1:0",
+			"--metrics-bind-address=0", "--health-probe-bind-address=0")
+		Eventually(func() string { return local.output.String() }).WithTimeout(60 * time.Second).
+			Should(ContainSubstring("served by a fake server"))
+
+		out, err := run(ctx, kubeconfig, "wait", "--for=condition=Ready", "forecasts", "--all", "-A", "--timeout=60s")
+		Expect(err).NotTo(HaveOccurred(), out)
+		out, err = run(ctx, kubeconfig, "get", "fc", "-A", "-o", "jsonpath={range .items[*]}{.status.provider}{\"\\n\"}{end}")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Expect(strings.Fields(out)).To(Equal([]string{"openai", "openai", "openai"}))
+		out, err = run(ctx, kubeconfig, "get", "plock", "default", "-o", "jsonpath={.status.providers[*].state}")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Expect(out).To(Equal("Active Standby Standby Standby Standby Standby"))
+
+		Expect(local.stop(syscall.SIGINT, 30*time.Second)).To(Succeed(), local.output.String())
+	})
+})
