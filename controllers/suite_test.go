@@ -1,7 +1,6 @@
 package controllers_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http/httptest"
@@ -24,6 +23,7 @@ import (
 	"github.com/bottleneck-io/bottleneck-operator/internal/fakeprovider"
 	"github.com/bottleneck-io/bottleneck-operator/internal/operator"
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
+	"github.com/bottleneck-io/bottleneck-operator/internal/syncbuffer"
 )
 
 // The controllers run in a manager against a real API server and etcd. The
@@ -41,7 +41,7 @@ var (
 		URL string
 	}
 	// logs keeps everything the manager logged, to look for leaked keys.
-	logs = &syncBuffer{}
+	logs = &syncbuffer.Buffer{}
 )
 
 func TestControllers(t *testing.T) {
@@ -159,22 +159,4 @@ func (p *countingProvider) Forecast(ctx context.Context, req providers.Request) 
 		return providers.Response{Text: "I am sorry, I cannot forecast that.", Model: "fake"}, nil
 	}
 	return p.Provider.Forecast(ctx, req)
-}
-
-// syncBuffer collects log lines written from many goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,37 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/bottleneck-io/bottleneck-operator/internal/fakeprovider"
+
+	"github.com/bottleneck-io/bottleneck-operator/internal/syncbuffer"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func request(t *testing.T, method, url, body string) (*http.Response, error) {
 	t.Helper()
@@ -49,7 +31,7 @@ func TestServeUntilSignalled(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := "http://" + ln.Addr().String()
-	var out, logs syncBuffer
+	var out, logs syncbuffer.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, ln, &out, log.New(&logs, "", 0)) }()

@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/bottleneck-io/bottleneck-operator/internal/controlplane"
+	"github.com/bottleneck-io/bottleneck-operator/internal/syncbuffer"
 )
 
 var (
@@ -50,13 +51,13 @@ var _ = BeforeSuite(func() {
 // process is a binary started by a test, with its output kept for failures.
 type process struct {
 	cmd    *exec.Cmd
-	output *syncBuffer
+	output *syncbuffer.Buffer
 	done   chan error
 }
 
 func start(name string, dir string, args ...string) *process {
 	GinkgoHelper()
-	p := &process{cmd: exec.Command(filepath.Join(binDir, name), args...), output: &syncBuffer{}, done: make(chan error, 1)}
+	p := &process{cmd: exec.Command(filepath.Join(binDir, name), args...), output: &syncbuffer.Buffer{}, done: make(chan error, 1)}
 	p.cmd.Dir = dir
 	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 	Expect(p.cmd.Start()).To(Succeed())
