@@ -125,8 +125,11 @@ func recordAttempt(fc *v1.Forecast, t target, err error, now time.Time) {
 			outcome, reason = v1.OutcomeProviderFailed, "Unknown"
 		}
 		a.Outcome, a.Reason, a.Message = outcome, reason, truncate(err.Error(), 1024)
+		// A streak belongs to one provider in one epoch: the lock counts it
+		// against that provider only.
 		a.ConsecutiveFailures = 1
-		if prev := fc.Status.LastAttempt; prev != nil && prev.Outcome != v1.OutcomeSucceeded {
+		if prev := fc.Status.LastAttempt; prev != nil && prev.Outcome != v1.OutcomeSucceeded &&
+			prev.Epoch == t.epoch && prev.Provider == t.spec.Name {
 			a.ConsecutiveFailures = prev.ConsecutiveFailures + 1
 		}
 	}

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -13,6 +14,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -50,7 +52,12 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	in := failover.Input{Spec: lock.Spec, Status: lock.Status, Unconfigured: bad, Now: r.Clock.Now()}
+	attempts, err := r.attempts(ctx)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	in := failover.Input{Spec: lock.Spec, Status: lock.Status, Unconfigured: bad,
+		Failures: failover.CountFailures(lock.Status, attempts), Now: r.Clock.Now()}
 	decision := failover.Decide(in)
 
 	status := nextLockStatus(lock, in, decision)
@@ -65,7 +72,38 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 			r.recordMove(ctx, lock, from, decision)
 		}
 	}
-	return ctrl.Result{}, nil
+	return ctrl.Result{RequeueAfter: untilCooldownEnds(lock.Status, in.Now)}, nil
+}
+
+// +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=forecasts,verbs=get;list;watch
+
+// attempts returns the last attempt of every Forecast, from the cache.
+func (r *ProviderLockReconciler) attempts(ctx context.Context) ([]v1.Attempt, error) {
+	var list v1.ForecastList
+	if err := r.List(ctx, &list); err != nil {
+		return nil, fmt.Errorf("listing Forecasts: %w", err)
+	}
+	out := make([]v1.Attempt, 0, len(list.Items))
+	for _, fc := range list.Items {
+		if fc.Status.LastAttempt != nil {
+			out = append(out, *fc.Status.LastAttempt)
+		}
+	}
+	return out, nil
+}
+
+// untilCooldownEnds is when the next cooldown ends (and the provider becomes
+// eligible again), or 0 when none is running.
+func untilCooldownEnds(st v1.ProviderLockStatus, now time.Time) time.Duration {
+	var next time.Duration
+	for _, p := range st.Providers {
+		if p.CooldownUntil != nil && p.CooldownUntil.After(now) {
+			if d := p.CooldownUntil.Sub(now); next == 0 || d < next {
+				next = d
+			}
+		}
+	}
+	return next
 }
 
 func (r *ProviderLockReconciler) recordMove(ctx context.Context, lock *v1.ProviderLock, from v1.ProviderName, d failover.Decision) {
@@ -85,14 +123,20 @@ func (r *ProviderLockReconciler) recordMove(ctx context.Context, lock *v1.Provid
 func nextLockStatus(lock *v1.ProviderLock, in failover.Input, d failover.Decision) v1.ProviderLockStatus {
 	st := *lock.Status.DeepCopy()
 	now := metav1.NewTime(in.Now)
+	st.ConsecutiveFailures = in.Failures.Count
 	if d.Move {
+		if d.Demotes() {
+			until := metav1.NewTime(in.Now.Add(durationOr(lock.Spec.Cooldown, 5*time.Minute)))
+			demote(&st, st.ActiveProvider, until, in.Failures.Last)
+		}
 		st.Epoch++
 		st.History = append([]v1.LockChange{{
-			Time: now, From: st.ActiveProvider, To: d.To, Epoch: st.Epoch, Reason: d.Reason, Message: d.Message,
+			Time: now, From: st.ActiveProvider, To: d.To, Epoch: st.Epoch, Reason: d.Reason, Message: truncate(d.Message, 1024),
 		}}, st.History...)
 		st.ActiveProvider = d.To
 		st.LockedAt = &now
 		st.ConsecutiveFailures = 0
+		in.Status = st // the states below see the cooldown
 	}
 	if limit := int(lock.Spec.HistoryLimit); limit > 0 && len(st.History) > limit {
 		st.History = st.History[:limit]
@@ -102,6 +146,17 @@ func nextLockStatus(lock *v1.ProviderLock, in failover.Input, d failover.Decisio
 	setLockConditions(&st, lock)
 	st.ObservedGeneration = lock.Generation
 	return st
+}
+
+// demote puts a provider that lost the lock by failing into cooldown.
+func demote(st *v1.ProviderLockStatus, name v1.ProviderName, until metav1.Time, lastError string) {
+	for i := range st.Providers {
+		if st.Providers[i].Name == name {
+			st.Providers[i].CooldownUntil, st.Providers[i].LastError = &until, truncate(lastError, 1024)
+			return
+		}
+	}
+	st.Providers = append(st.Providers, v1.ProviderStatus{Name: name, CooldownUntil: &until, LastError: truncate(lastError, 1024)})
 }
 
 func activeModel(spec v1.ProviderLockSpec, active v1.ProviderName) string {
@@ -149,13 +204,30 @@ func setLockConditions(st *v1.ProviderLockStatus, lock *v1.ProviderLock) {
 
 // SetupWithManager registers the controller. It watches the Secrets of the
 // credentials namespace, so that a provider whose key appears, changes or
-// goes away is re-assessed at once.
+// goes away is re-assessed at once, and the Forecasts, whose last attempts
+// are the failure counts.
 func (r *ProviderLockReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1.ProviderLock{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.lockReading)).
+		Watches(&v1.Forecast{}, handler.EnqueueRequestsFromMapFunc(theLock), builder.WithPredicates(attemptChanged)).
 		Named("providerlock").
 		Complete(r)
+}
+
+// theLock maps any Forecast event to the lock, which counts the attempts.
+func theLock(context.Context, client.Object) []reconcile.Request {
+	return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: v1.ProviderLockName}}}
+}
+
+// attemptChanged passes Forecast events that can change the failure count:
+// a new attempt, a Forecast gone (its failures no longer count), and the
+// initial list after a restart.
+var attemptChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		return !equality.Semantic.DeepEqual(e.ObjectOld.(*v1.Forecast).Status.LastAttempt, e.ObjectNew.(*v1.Forecast).Status.LastAttempt)
+	},
+	GenericFunc: func(event.GenericEvent) bool { return false },
 }
 
 // lockReading maps a Secret to the lock when the lock reads it.

@@ -25,7 +25,7 @@ const leakyKey = "sk-test-LEAKCHECK-0123456789abcdef"
 // lockOn replaces the suite's lock with one whose first provider is the
 // named one, served by the fake server, then baseline; the suite's own lock
 // comes back afterwards.
-func lockOn(ctx context.Context, provider v1.ProviderName) {
+func lockOn(ctx context.Context, provider v1.ProviderName, tune ...func(*v1.ProviderLockSpec)) {
 	GinkgoHelper()
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ops", Name: string(provider) + "-fake"},
 		Data: map[string][]byte{"apiKey": []byte(leakyKey)}}
@@ -37,9 +37,12 @@ func lockOn(ctx context.Context, provider v1.ProviderName) {
 	if provider == v1.ProviderCloudflare {
 		entry.AccountID = "acc-0123"
 	}
+	spec := v1.ProviderLockSpec{Providers: []v1.ProviderSpec{entry, {Name: v1.ProviderBaseline}}}
+	for _, t := range tune {
+		t(&spec)
+	}
 	Eventually(func() error {
-		return k8s.Create(ctx, &v1.ProviderLock{ObjectMeta: metav1.ObjectMeta{Name: v1.ProviderLockName},
-			Spec: v1.ProviderLockSpec{Providers: []v1.ProviderSpec{entry, {Name: v1.ProviderBaseline}}}})
+		return k8s.Create(ctx, &v1.ProviderLock{ObjectMeta: metav1.ObjectMeta{Name: v1.ProviderLockName}, Spec: spec})
 	}).WithContext(ctx).Should(Succeed())
 	DeferCleanup(func(ctx SpecContext) {
 		Expect(k8s.Delete(ctx, getLock(ctx))).To(Succeed())
@@ -67,8 +70,15 @@ var _ = Describe("each LLM provider, against the fake server", Ordered, func() {
 	}
 })
 
-var _ = Describe("provider failures, as a Forecast's lastAttempt shows them", Ordered, func() {
-	BeforeAll(func(ctx SpecContext) { lockOn(ctx, "openai") })
+var _ = Describe("provider failures, as a Forecast's lastAttempt shows them", func() {
+	// A fresh lock for each case, with openai alone: with a fallback, the
+	// lock would move at once on a rejection and the Forecast would be
+	// re-run there before the test could read the failed attempt.
+	BeforeEach(func(ctx SpecContext) {
+		lockOn(ctx, "openai", func(s *v1.ProviderLockSpec) {
+			s.FailureThreshold, s.Providers = 100, s.Providers[:1]
+		})
+	})
 	AfterEach(func() { fake.Reset() })
 
 	DescribeTable("every error class",

@@ -20,7 +20,9 @@ type Input struct {
 	// Unconfigured maps a provider that cannot be used to the reason, e.g.
 	// its Secret key is missing. A provider not in the map is configured.
 	Unconfigured map[v1.ProviderName]string
-	Now          time.Time
+	// Failures are the active provider's failures in this epoch.
+	Failures Failures
+	Now      time.Time
 }
 
 // Decision is the outcome: keep the active provider, or move the lock.
@@ -38,7 +40,7 @@ type Decision struct {
 // rule returns a decision and true when it applies. Rules are tried in order.
 type rule func(in Input) (Decision, bool)
 
-var rules = []rule{override, initial, providerRemoved, overrideCleared}
+var rules = []rule{override, initial, providerRemoved, overrideCleared, rejected, failureThreshold}
 
 // Decide returns where the lock must be.
 func Decide(in Input) Decision {
@@ -100,6 +102,43 @@ func overrideCleared(in Input) (Decision, bool) {
 	}
 	return Decision{Move: true, To: to, Reason: v1.LockOverrideCleared,
 		Message: fmt.Sprintf("spec.override was cleared; %s is the first eligible provider", to)}, true
+}
+
+// rejected moves the lock at once when the active provider refused to serve.
+func rejected(in Input) (Decision, bool) {
+	if !in.Failures.Rejected {
+		return Decision{}, false
+	}
+	return moveAway(in, v1.LockProviderRejected,
+		fmt.Sprintf("%s refused to serve: %s", in.Status.ActiveProvider, in.Failures.Last))
+}
+
+// failureThreshold moves the lock when the active provider failed
+// failureThreshold times since its last success.
+func failureThreshold(in Input) (Decision, bool) {
+	threshold := max(in.Spec.FailureThreshold, 1)
+	if in.Failures.Count < threshold {
+		return Decision{}, false
+	}
+	return moveAway(in, v1.LockFailureThreshold,
+		fmt.Sprintf("%s failed %d times since its last success (threshold %d); last: %s",
+			in.Status.ActiveProvider, in.Failures.Count, threshold, in.Failures.Last))
+}
+
+// moveAway moves the lock to the first eligible provider other than the
+// active one, or keeps it where it is when there is none.
+func moveAway(in Input, reason v1.LockChangeReason, msg string) (Decision, bool) {
+	to, ok := FirstEligible(in, in.Status.ActiveProvider)
+	if !ok {
+		return Decision{To: in.Status.ActiveProvider}, true
+	}
+	return Decision{Move: true, To: to, Reason: reason, Message: msg}, true
+}
+
+// Demotes reports whether the move puts the provider it leaves in cooldown:
+// it does when that provider failed, not when the lock moved by hand.
+func (d Decision) Demotes() bool {
+	return d.Move && (d.Reason == v1.LockFailureThreshold || d.Reason == v1.LockProviderRejected)
 }
 
 // FirstEligible returns the first provider in priority order that can take

@@ -1,0 +1,93 @@
+package controllers_test
+
+import (
+	"fmt"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	eventsv1 "k8s.io/api/events/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/internal/fakeprovider"
+)
+
+var _ = Describe("failover driven by failure counts", Ordered, func() {
+	AfterEach(func() { fake.Reset() })
+
+	It("moves the lock after failureThreshold failures, and every Forecast becomes Ready on the next provider", func(ctx SpecContext) {
+		lockOn(ctx, "openai")
+		Expect(fake.SetMode("openai", fakeprovider.ModeOverloaded, 0)).To(Succeed())
+		before := fake.Requests("openai")
+		var fcs []*v1.Forecast
+		for i := range 3 {
+			fc := newForecast(fmt.Sprintf("outage-%d", i), fmt.Sprintf("OUTAGE-%d", i), series...)
+			create(ctx, fc)
+			fcs = append(fcs, fc)
+		}
+		Eventually(func(g Gomega) {
+			lock := getLock(ctx)
+			g.Expect(lock.Status.ActiveProvider).To(Equal(v1.ProviderBaseline))
+			g.Expect(lock.Status.Epoch).To(Equal(int64(2)))
+			g.Expect(lock.Status.ConsecutiveFailures).To(BeZero())
+			g.Expect(lock.Status.History).To(HaveLen(2))
+			move := lock.Status.History[0]
+			g.Expect(move.From).To(Equal(v1.ProviderOpenAI))
+			g.Expect(move.To).To(Equal(v1.ProviderBaseline))
+			g.Expect(move.Reason).To(Equal(v1.LockFailureThreshold))
+			g.Expect(move.Message).To(ContainSubstring("openai failed 3 times since its last success (threshold 3)"))
+			openai := providerState(lock, "openai")
+			g.Expect(openai.State).To(Equal(v1.ProviderCoolingDown))
+			g.Expect(openai.CooldownUntil).NotTo(BeNil())
+			g.Expect(openai.LastError).To(ContainSubstring("ServerError"))
+		}).WithContext(ctx).Should(Succeed())
+		Expect(fake.Requests("openai") - before).To(Equal(3), "exactly failureThreshold calls failed before the move")
+
+		for _, fc := range fcs {
+			got := expectReady(ctx, fc)
+			Expect(got.Status.Provider).To(Equal(v1.ProviderBaseline))
+			Expect(got.Status.LockEpoch).To(Equal(int64(2)))
+		}
+		Eventually(func(g Gomega) {
+			var events eventsv1.EventList
+			g.Expect(k8s.List(ctx, &events, client.InNamespace("default"))).To(Succeed())
+			var notes []string
+			for _, e := range events.Items {
+				if e.Regarding.Kind == "ProviderLock" && e.Reason == string(v1.LockFailureThreshold) {
+					notes = append(notes, e.Note)
+				}
+			}
+			g.Expect(notes).To(ContainElement(ContainSubstring("lock moved from openai to baseline (epoch 2)")))
+		}).WithContext(ctx).Should(Succeed())
+	})
+
+	It("moves the lock at once when the provider rejects the key", func(ctx SpecContext) {
+		lockOn(ctx, "groq")
+		Expect(fake.SetMode("groq", fakeprovider.ModeUnauthorized, 0)).To(Succeed())
+		before := fake.Requests("groq")
+		fc := newForecast("rejected", "REJECTED", series...)
+		create(ctx, fc)
+		Eventually(func(g Gomega) {
+			lock := getLock(ctx)
+			g.Expect(lock.Status.ActiveProvider).To(Equal(v1.ProviderBaseline))
+			g.Expect(lock.Status.History[0].Reason).To(Equal(v1.LockProviderRejected))
+		}).WithContext(ctx).Should(Succeed())
+		Expect(fake.Requests("groq") - before).To(Equal(1))
+		Expect(expectReady(ctx, fc).Status.Provider).To(Equal(v1.ProviderBaseline))
+	})
+
+	It("never counts invalid input against the provider", func(ctx SpecContext) {
+		lockOn(ctx, "gemini", func(s *v1.ProviderLockSpec) { s.FailureThreshold = 1 })
+		Expect(fake.SetMode("gemini", fakeprovider.ModeTooLarge, 0)).To(Succeed())
+		fc := newForecast("too-large", "TOO-LARGE", series...)
+		create(ctx, fc)
+		Eventually(func() v1.AttemptOutcome {
+			if a := getForecast(ctx, fc).Status.LastAttempt; a != nil {
+				return a.Outcome
+			}
+			return ""
+		}).WithContext(ctx).Should(Equal(v1.OutcomeInvalidInput))
+		Consistently(func() v1.ProviderName { return getLock(ctx).Status.ActiveProvider }).
+			WithContext(ctx).WithTimeout(2 * 1e9).Should(Equal(v1.ProviderGemini))
+	})
+})

@@ -1,0 +1,94 @@
+package failover
+
+import (
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+)
+
+func attempt(provider v1.ProviderName, epoch int64, outcome v1.AttemptOutcome, reason string, streak int32, second int) v1.Attempt {
+	return v1.Attempt{Provider: provider, Epoch: epoch, Outcome: outcome, Reason: reason, Message: "m",
+		ConsecutiveFailures: streak, Time: metav1.NewTime(now.Add(time.Duration(second) * time.Second))}
+}
+
+func TestCountFailures(t *testing.T) {
+	st := v1.ProviderLockStatus{ActiveProvider: "openai", Epoch: 2}
+	tests := []struct {
+		name         string
+		attempts     []v1.Attempt
+		wantCount    int32
+		wantRejected bool
+	}{
+		{name: "none", wantCount: 0},
+		{name: "streaks add up across Forecasts", wantCount: 3, attempts: []v1.Attempt{
+			attempt("openai", 2, v1.OutcomeProviderFailed, "ServerError", 2, 5),
+			attempt("openai", 2, v1.OutcomeInvalidOutput, "NoJSON", 1, 6),
+		}},
+		{name: "a success resets the count for older failures", wantCount: 1, attempts: []v1.Attempt{
+			attempt("openai", 2, v1.OutcomeProviderFailed, "ServerError", 2, 5),
+			attempt("openai", 2, v1.OutcomeSucceeded, "Succeeded", 0, 7),
+			attempt("openai", 2, v1.OutcomeProviderFailed, "Timeout", 1, 9),
+		}},
+		{name: "other epochs and providers are fenced off", wantCount: 0, attempts: []v1.Attempt{
+			attempt("openai", 1, v1.OutcomeProviderFailed, "ServerError", 5, 5),
+			attempt("baseline", 2, v1.OutcomeProviderFailed, "ServerError", 5, 5),
+		}},
+		{name: "invalid input never counts", wantCount: 0, attempts: []v1.Attempt{
+			attempt("openai", 2, v1.OutcomeInvalidInput, "RequestTooLarge", 4, 5),
+		}},
+		{name: "a rejection is flagged", wantCount: 1, wantRejected: true, attempts: []v1.Attempt{
+			attempt("openai", 2, v1.OutcomeProviderFailed, "Unauthorized", 1, 5),
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := CountFailures(st, tt.attempts)
+			if f.Count != tt.wantCount || f.Rejected != tt.wantRejected {
+				t.Fatalf("CountFailures() = %+v, want count %d rejected %v", f, tt.wantCount, tt.wantRejected)
+			}
+		})
+	}
+}
+
+func TestDecideOnFailures(t *testing.T) {
+	base := Input{Spec: v1.ProviderLockSpec{Providers: spec("openai", "gemini", "baseline").Providers, FailureThreshold: 3},
+		Status: v1.ProviderLockStatus{ActiveProvider: "openai", Epoch: 1}, Now: now}
+	tests := []struct {
+		name       string
+		failures   Failures
+		unconf     map[v1.ProviderName]string
+		wantMove   bool
+		wantTo     v1.ProviderName
+		wantReason v1.LockChangeReason
+	}{
+		{name: "below the threshold stays", failures: Failures{Count: 2}, wantTo: "openai"},
+		{name: "at the threshold moves to the next eligible", failures: Failures{Count: 3, Last: "ServerError: 503"},
+			wantMove: true, wantTo: "gemini", wantReason: v1.LockFailureThreshold},
+		{name: "the next eligible skips unconfigured providers", failures: Failures{Count: 4},
+			unconf: map[v1.ProviderName]string{"gemini": "no Secret"}, wantMove: true, wantTo: "baseline", wantReason: v1.LockFailureThreshold},
+		{name: "a rejection moves at once", failures: Failures{Count: 1, Rejected: true, Last: "Unauthorized: bad key"},
+			wantMove: true, wantTo: "gemini", wantReason: v1.LockProviderRejected},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := base
+			in.Failures, in.Unconfigured = tt.failures, tt.unconf
+			d := Decide(in)
+			if d.Move != tt.wantMove || d.To != tt.wantTo || d.Reason != tt.wantReason {
+				t.Fatalf("Decide() = %+v, want move=%v to=%s reason=%s", d, tt.wantMove, tt.wantTo, tt.wantReason)
+			}
+			if d.Move != d.Demotes() {
+				t.Errorf("a failure move must put the old provider in cooldown")
+			}
+		})
+	}
+	only := base
+	only.Spec.Providers = spec("openai").Providers
+	only.Failures = Failures{Count: 9}
+	if d := Decide(only); d.Move || d.To != "openai" {
+		t.Errorf("with nothing else eligible the lock stays: %+v", d)
+	}
+}
