@@ -41,7 +41,7 @@ var _ = Describe("failover driven by failure counts", Ordered, func() {
 			g.Expect(openai.CooldownUntil).NotTo(BeNil())
 			g.Expect(openai.LastError).To(ContainSubstring("ServerError"))
 		}).WithContext(ctx).Should(Succeed())
-		Expect(fake.Requests("openai") - before).To(Equal(3), "exactly failureThreshold calls failed before the move")
+		Expect(fake.Requests("openai")-before).To(Equal(3), "exactly failureThreshold calls failed before the move")
 
 		for _, fc := range fcs {
 			got := expectReady(ctx, fc)
