@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"time"
 
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/client-go/tools/events"
@@ -10,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/internal/metrics"
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
 
@@ -78,8 +80,10 @@ func (r *ForecastReconciler) reconcile(ctx context.Context, fc *v1.Forecast) (ct
 		return ctrl.Result{RequeueAfter: next.Sub(now)}, nil
 	}
 
+	started := time.Now()
 	res, err := r.forecast(ctx, target, data)
 	recordAttempt(fc, target, err, r.Clock.Now())
+	metrics.ObserveRequest(string(target.spec.Name), fc.Status.LastAttempt.Outcome, fc.Status.LastAttempt.Reason, time.Since(started))
 	if err != nil {
 		return r.halt(ctx, fc, err)
 	}

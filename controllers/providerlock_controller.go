@@ -21,6 +21,7 @@ import (
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/internal/failover"
+	"github.com/bottleneck-io/bottleneck-operator/internal/metrics"
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
 
@@ -72,6 +73,7 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 			r.recordMove(ctx, lock, from, decision)
 		}
 	}
+	metrics.ObserveLock(lock)
 	return ctrl.Result{RequeueAfter: untilCooldownEnds(lock.Status, in.Now)}, nil
 }
 
@@ -114,6 +116,7 @@ func (r *ProviderLockReconciler) recordMove(ctx context.Context, lock *v1.Provid
 	if from == "" {
 		from = "none"
 	}
+	metrics.Failovers.WithLabelValues(string(from), string(d.To), string(d.Reason)).Inc()
 	r.Recorder.Eventf(lock, nil, eventType, string(d.Reason), "MoveLock",
 		"lock moved from %s to %s (epoch %d): %s", from, d.To, lock.Status.Epoch, d.Message)
 	ctrl.LoggerFrom(ctx).Info("lock moved", "from", from, "to", d.To, "epoch", lock.Status.Epoch, "reason", d.Reason)

@@ -5,7 +5,10 @@ package operator
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -17,10 +20,12 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/controllers"
+	"github.com/bottleneck-io/bottleneck-operator/internal/metrics"
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
 
@@ -78,6 +83,14 @@ func New(ctx context.Context, cfg *rest.Config, o Options) (ctrl.Manager, error)
 	}
 	if err := Register(ctx, mgr, o); err != nil {
 		return nil, err
+	}
+	forecasts := metrics.ForecastCollector{List: func(ctx context.Context) ([]v1.Forecast, error) {
+		var list v1.ForecastList
+		err := mgr.GetClient().List(ctx, &list)
+		return list.Items, err
+	}}
+	if err := crmetrics.Registry.Register(forecasts); err != nil && !errors.As(err, &prometheus.AlreadyRegisteredError{}) {
+		return nil, fmt.Errorf("registering the Forecast metrics: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return nil, err

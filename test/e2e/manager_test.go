@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,8 +29,9 @@ var _ = Describe("the manager binary", func() {
 		Expect(err).NotTo(HaveOccurred(), out)
 
 		By("running the manager binary")
-		manager := start("manager", root, "--kubeconfig", kubeconfig,
-			"--metrics-bind-address=0", "--health-probe-bind-address=127.0.0.1:0")
+		metricsAddr := freeAddress()
+		manager := start("manager", root, "--kubeconfig", kubeconfig, "--metrics-secure=false",
+			"--metrics-bind-address="+metricsAddr, "--health-probe-bind-address=127.0.0.1:0")
 
 		out, err = run(ctx, kubeconfig, "wait", "--for=condition=Ready", "forecasts", "--all", "-A", "--timeout=60s")
 		Expect(err).NotTo(HaveOccurred(), out)
@@ -48,7 +52,31 @@ var _ = Describe("the manager binary", func() {
 			Expect(line).To(MatchRegexp(`^default\s+\S+\s+(USA|DEU|SGP)\s+(Low|Moderate|High|Critical)\s+\d+\s+baseline\s+True\s`), out)
 		}
 
+		By("reading the Prometheus metrics")
+		Eventually(func(g Gomega) {
+			resp, err := http.Get("http://" + metricsAddr + "/metrics")
+			g.Expect(err).NotTo(HaveOccurred())
+			defer resp.Body.Close()
+			body, err := io.ReadAll(resp.Body)
+			g.Expect(err).NotTo(HaveOccurred())
+			text := string(body)
+			g.Expect(text).To(ContainSubstring(`bottleneck_lock_active_provider{provider="baseline"} 1`))
+			g.Expect(text).To(ContainSubstring("bottleneck_lock_epoch 1"))
+			g.Expect(text).To(ContainSubstring(`bottleneck_provider_requests_total{outcome="Succeeded",provider="baseline"} 3`))
+			g.Expect(text).To(ContainSubstring(`bottleneck_lock_changes_total{from="none",reason="Initial",to="baseline"} 1`))
+			g.Expect(text).To(MatchRegexp(`bottleneck_forecasts\{ready="True",risk_level="\w+"\} \d`))
+		}).WithContext(ctx).Should(Succeed())
+
 		By("stopping the manager with SIGTERM, as the kubelet would")
 		Expect(manager.stop(syscall.SIGTERM, 15*time.Second)).To(Succeed(), manager.output.String())
 	})
 })
+
+// freeAddress returns a loopback address with a port nobody listens on.
+func freeAddress() string {
+	GinkgoHelper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	Expect(err).NotTo(HaveOccurred())
+	defer l.Close()
+	return l.Addr().String()
+}

@@ -1,0 +1,119 @@
+// Package metrics defines the operator's Prometheus series, registered on
+// controller-runtime's registry and served on the manager's metrics
+// endpoint. Labels hold provider names, outcomes and reasons only, never a
+// key or a user's data.
+package metrics
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	crmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+)
+
+var (
+	// ProviderRequests counts forecast calls by provider and outcome.
+	ProviderRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bottleneck_provider_requests_total",
+		Help: "Forecast requests sent to a provider, by provider and outcome (Succeeded, ProviderFailed, InvalidOutput, InvalidInput).",
+	}, []string{"provider", "outcome"})
+
+	// ProviderErrors counts failed calls by provider and reason.
+	ProviderErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bottleneck_provider_errors_total",
+		Help: "Failed forecast requests, by provider and reason (e.g. Timeout, RateLimited, Unauthorized, NoJSON).",
+	}, []string{"provider", "reason"})
+
+	// ProviderLatency observes how long calls take, answer normalization
+	// included.
+	ProviderLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "bottleneck_provider_request_duration_seconds",
+		Help:    "Duration of forecast requests, by provider and outcome.",
+		Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60},
+	}, []string{"provider", "outcome"})
+
+	// Failovers counts lock moves.
+	Failovers = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bottleneck_lock_changes_total",
+		Help: "ProviderLock moves, by the provider left (none for the first lock), the provider locked and the reason.",
+	}, []string{"from", "to", "reason"})
+
+	// ActiveProvider is 1 for the locked provider and 0 for the others.
+	ActiveProvider = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "bottleneck_lock_active_provider",
+		Help: "1 for the provider the ProviderLock holds, 0 for every other listed provider.",
+	}, []string{"provider"})
+
+	// Epoch is the lock's epoch.
+	Epoch = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "bottleneck_lock_epoch",
+		Help: "The ProviderLock's epoch: it increases by one on every lock change.",
+	})
+)
+
+func init() {
+	crmetrics.Registry.MustRegister(ProviderRequests, ProviderErrors, ProviderLatency, Failovers, ActiveProvider, Epoch)
+}
+
+// ObserveRequest records one forecast call.
+func ObserveRequest(provider string, outcome v1.AttemptOutcome, reason string, took time.Duration) {
+	ProviderRequests.WithLabelValues(provider, string(outcome)).Inc()
+	ProviderLatency.WithLabelValues(provider, string(outcome)).Observe(took.Seconds())
+	if outcome != v1.OutcomeSucceeded {
+		ProviderErrors.WithLabelValues(provider, reason).Inc()
+	}
+}
+
+// ObserveLock records the lock's state.
+func ObserveLock(lock *v1.ProviderLock) {
+	Epoch.Set(float64(lock.Status.Epoch))
+	for _, p := range lock.Spec.Providers {
+		active := 0.0
+		if p.Name == lock.Status.ActiveProvider {
+			active = 1
+		}
+		ActiveProvider.WithLabelValues(string(p.Name)).Set(active)
+	}
+}
+
+// forecastsDesc describes the Forecasts gauge the collector computes.
+var forecastsDesc = prometheus.NewDesc("bottleneck_forecasts",
+	"Forecasts by risk level (empty before a first result) and Ready status.",
+	[]string{"risk_level", "ready"}, nil)
+
+// ForecastCollector counts Forecasts by risk at scrape time, from the
+// manager's cache: no bookkeeping that could drift.
+type ForecastCollector struct {
+	List func(context.Context) ([]v1.Forecast, error)
+}
+
+// Describe implements prometheus.Collector.
+func (c ForecastCollector) Describe(ch chan<- *prometheus.Desc) { ch <- forecastsDesc }
+
+// Collect implements prometheus.Collector.
+func (c ForecastCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	items, err := c.List(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(forecastsDesc, err)
+		return
+	}
+	type key struct{ risk, ready string }
+	counts := map[key]int{}
+	for _, fc := range items {
+		ready := "False"
+		for _, c := range fc.Status.Conditions {
+			if c.Type == v1.ReadyCondition {
+				ready = string(c.Status)
+			}
+		}
+		counts[key{string(fc.Status.RiskLevel), ready}]++
+	}
+	for k, n := range counts {
+		ch <- prometheus.MustNewConstMetric(forecastsDesc, prometheus.GaugeValue, float64(n), k.risk, k.ready)
+	}
+}
