@@ -31,6 +31,8 @@ import (
 type ProviderLockReconciler struct {
 	client.Client
 	Credentials Credentials
+	// NewProvider builds the clients the health monitor probes.
+	NewProvider func(providers.Config) (providers.Provider, error)
 	Recorder    events.EventRecorder
 	Clock       clock.PassiveClock
 }
@@ -57,7 +59,12 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	in := failover.Input{Spec: lock.Spec, Status: lock.Status, Unconfigured: bad,
+	observed := *lock.Status.DeepCopy()
+	if healthInterval(lock) == 0 {
+		forgetProbes(&observed)
+	}
+	applyProbes(&observed, r.probe(ctx, probesDue(lock, bad, r.Clock.Now())))
+	in := failover.Input{Spec: lock.Spec, Status: observed, Unconfigured: bad,
 		Failures: failover.CountFailures(lock.Status, attempts), Now: r.Clock.Now()}
 	decision := failover.Decide(in)
 
@@ -74,7 +81,11 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		}
 	}
 	metrics.ObserveLock(lock)
-	return ctrl.Result{RequeueAfter: untilCooldownEnds(lock.Status, in.Now)}, nil
+	next := untilCooldownEnds(lock.Status, in.Now)
+	if probe := untilNextProbe(lock, in.Now); probe > 0 && (next == 0 || probe < next) {
+		next = probe
+	}
+	return ctrl.Result{RequeueAfter: next}, nil
 }
 
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=forecasts,verbs=get;list;watch
@@ -124,7 +135,7 @@ func (r *ProviderLockReconciler) recordMove(ctx context.Context, lock *v1.Provid
 
 // nextLockStatus applies the decision to a copy of the lock's status.
 func nextLockStatus(lock *v1.ProviderLock, in failover.Input, d failover.Decision) v1.ProviderLockStatus {
-	st := *lock.Status.DeepCopy()
+	st := *in.Status.DeepCopy()
 	now := metav1.NewTime(in.Now)
 	st.ConsecutiveFailures = in.Failures.Count
 	if d.Move {

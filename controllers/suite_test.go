@@ -93,11 +93,12 @@ var _ = AfterSuite(func() {
 })
 
 // suiteLock is the suite's lock: openai and groq, whose Secrets do not
-// exist, and baseline, which takes the lock.
+// exist, and baseline, which takes the lock. Probing is off: the real APIs
+// are out of reach.
 func suiteLock() *v1.ProviderLock {
 	return &v1.ProviderLock{
 		ObjectMeta: metav1.ObjectMeta{Name: v1.ProviderLockName},
-		Spec: v1.ProviderLockSpec{Providers: []v1.ProviderSpec{
+		Spec: v1.ProviderLockSpec{HealthCheck: &v1.HealthCheckSpec{Interval: &metav1.Duration{}}, Providers: []v1.ProviderSpec{
 			{Name: "openai", CredentialsRef: &v1.SecretKeyReference{Namespace: "ops", Name: "openai-credentials"}},
 			{Name: "groq", CredentialsRef: &v1.SecretKeyReference{Namespace: "ops", Name: "groq-credentials"}},
 			{Name: "baseline"},

@@ -113,6 +113,7 @@ func Register(ctx context.Context, mgr ctrl.Manager, o Options) error {
 	if err := (&controllers.ProviderLockReconciler{
 		Client:      mgr.GetClient(),
 		Credentials: credentials,
+		NewProvider: o.NewProvider,
 		Recorder:    mgr.GetEventRecorder("providerlock-controller"),
 		Clock:       o.Clock,
 	}).SetupWithManager(mgr); err != nil {

@@ -1,0 +1,142 @@
+package controllers
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
+)
+
+// probeTimeout bounds one health probe when the provider entry has no
+// shorter timeout.
+const probeTimeout = 10 * time.Second
+
+// probeResult is the outcome of one provider's probe.
+type probeResult struct {
+	name    v1.ProviderName
+	at      time.Time
+	latency time.Duration
+	err     error
+}
+
+// probesDue lists the configured providers whose last probe is at least one
+// interval old. Probing is driven by the interval alone, not by how often
+// the lock is reconciled, so a thousand Forecasts cost no extra probes.
+func probesDue(lock *v1.ProviderLock, unconfigured map[v1.ProviderName]string, now time.Time) []v1.ProviderSpec {
+	interval := healthInterval(lock)
+	if interval == 0 {
+		return nil
+	}
+	var due []v1.ProviderSpec
+	for _, p := range lock.Spec.Providers {
+		if _, bad := unconfigured[p.Name]; bad || p.Name == v1.ProviderBaseline {
+			continue
+		}
+		st := findProvider(lock.Status, p.Name)
+		if st == nil || st.LastProbeTime == nil || !now.Before(st.LastProbeTime.Add(interval)) {
+			due = append(due, p)
+		}
+	}
+	return due
+}
+
+func healthInterval(lock *v1.ProviderLock) time.Duration {
+	if hc := lock.Spec.HealthCheck; hc != nil && hc.Interval != nil {
+		return hc.Interval.Duration
+	}
+	return 0
+}
+
+// probe calls Probe on each provider at once and waits for all of them.
+func (r *ProviderLockReconciler) probe(ctx context.Context, due []v1.ProviderSpec) []probeResult {
+	results := make([]probeResult, len(due))
+	var wg sync.WaitGroup
+	for i, p := range due {
+		wg.Go(func() {
+			results[i] = r.probeOne(ctx, p)
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+func (r *ProviderLockReconciler) probeOne(ctx context.Context, p v1.ProviderSpec) probeResult {
+	res := probeResult{name: p.Name}
+	key, err := r.Credentials.APIKey(ctx, p)
+	var client providers.Provider
+	if err == nil {
+		client, err = r.NewProvider(providers.Config{Name: string(p.Name), Model: p.Model, BaseURL: p.BaseURL,
+			AccountID: p.AccountID, APIKey: key, Timeout: min(durationOr(p.Timeout, probeTimeout), probeTimeout)})
+	}
+	start := time.Now()
+	if err == nil {
+		probeCtx, cancel := context.WithTimeout(ctx, min(durationOr(p.Timeout, probeTimeout), probeTimeout))
+		err = client.Probe(probeCtx)
+		cancel()
+	}
+	res.at, res.latency, res.err = r.Clock.Now(), time.Since(start), err
+	return res
+}
+
+// applyProbes writes probe results into the status the decision reads: a
+// failed probe makes the provider Unhealthy (not eligible), a good one
+// clears that.
+func applyProbes(st *v1.ProviderLockStatus, results []probeResult) {
+	for _, res := range results {
+		p := findProvider(*st, res.name)
+		if p == nil {
+			st.Providers = append(st.Providers, v1.ProviderStatus{Name: res.name})
+			p = &st.Providers[len(st.Providers)-1]
+		}
+		at := metav1.NewTime(res.at)
+		p.LastProbeTime, p.LastProbeLatency = &at, &metav1.Duration{Duration: res.latency.Round(time.Millisecond)}
+		if res.err != nil {
+			p.State, p.Message = v1.ProviderUnhealthy, truncate("health probe failed: "+res.err.Error(), 1024)
+			p.LastError = truncate(res.err.Error(), 1024)
+			continue
+		}
+		if p.State == v1.ProviderUnhealthy {
+			p.State, p.Message = v1.ProviderStandby, ""
+		}
+	}
+}
+
+// forgetProbes clears what the health monitor concluded once it is off, so
+// that no provider stays Unhealthy on an old verdict.
+func forgetProbes(st *v1.ProviderLockStatus) {
+	for i := range st.Providers {
+		if st.Providers[i].State == v1.ProviderUnhealthy {
+			st.Providers[i].State, st.Providers[i].Message = v1.ProviderStandby, ""
+		}
+	}
+}
+
+// untilNextProbe is when the next probe is due, or 0 when probing is off.
+func untilNextProbe(lock *v1.ProviderLock, now time.Time) time.Duration {
+	interval := healthInterval(lock)
+	if interval == 0 {
+		return 0
+	}
+	next := interval
+	for _, p := range lock.Status.Providers {
+		if p.LastProbeTime != nil {
+			if d := p.LastProbeTime.Add(interval).Sub(now); d > 0 && d < next {
+				next = d
+			}
+		}
+	}
+	return next
+}
+
+func findProvider(st v1.ProviderLockStatus, name v1.ProviderName) *v1.ProviderStatus {
+	for i := range st.Providers {
+		if st.Providers[i].Name == name {
+			return &st.Providers[i]
+		}
+	}
+	return nil
+}
