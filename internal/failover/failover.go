@@ -40,7 +40,7 @@ type Decision struct {
 // rule returns a decision and true when it applies. Rules are tried in order.
 type rule func(in Input) (Decision, bool)
 
-var rules = []rule{override, initial, providerRemoved, overrideCleared, rejected, failureThreshold}
+var rules = []rule{override, initial, providerRemoved, overrideCleared, rejected, failureThreshold, failback}
 
 // Decide returns where the lock must be.
 func Decide(in Input) Decision {
@@ -123,6 +123,35 @@ func failureThreshold(in Input) (Decision, bool) {
 	return moveAway(in, v1.LockFailureThreshold,
 		fmt.Sprintf("%s failed %d times since its last success (threshold %d); last: %s",
 			in.Status.ActiveProvider, in.Failures.Count, threshold, in.Failures.Last))
+}
+
+// failback returns the lock, with failback Automatic, to the first provider
+// listed above the active one that has served its cooldown and passed a
+// health probe since; never before that probe.
+func failback(in Input) (Decision, bool) {
+	if in.Spec.Failback != v1.FailbackAutomatic {
+		return Decision{}, false
+	}
+	for _, p := range in.Spec.Providers {
+		if p.Name == in.Status.ActiveProvider {
+			return Decision{}, false
+		}
+		if Eligible(in, p.Name) && probedSinceCooldown(in.Status, p.Name) {
+			return Decision{Move: true, To: p.Name, Reason: v1.LockFailback, Message: fmt.Sprintf(
+				"%s passed a health probe after its cooldown and ranks above %s", p.Name, in.Status.ActiveProvider)}, true
+		}
+	}
+	return Decision{}, false
+}
+
+// probedSinceCooldown reports whether the provider's last probe succeeded
+// and came after its cooldown ended (or it never had one).
+func probedSinceCooldown(st v1.ProviderLockStatus, name v1.ProviderName) bool {
+	p := statusOf(st, name)
+	if p == nil || p.LastProbeTime == nil || p.State == v1.ProviderUnhealthy {
+		return false
+	}
+	return p.CooldownUntil == nil || p.LastProbeTime.After(p.CooldownUntil.Time)
 }
 
 // moveAway moves the lock to the first eligible provider other than the

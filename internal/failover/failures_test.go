@@ -92,3 +92,34 @@ func TestDecideOnFailures(t *testing.T) {
 		t.Errorf("with nothing else eligible the lock stays: %+v", d)
 	}
 }
+
+func TestFailback(t *testing.T) {
+	cooledAt := metav1.NewTime(now.Add(-time.Minute))
+	probedAfter := metav1.NewTime(now.Add(-30 * time.Second))
+	probedBefore := metav1.NewTime(now.Add(-2 * time.Minute))
+	in := func(policy v1.FailbackPolicy, openai v1.ProviderStatus) Input {
+		openai.Name = "openai"
+		return Input{Now: now,
+			Spec:   v1.ProviderLockSpec{Providers: spec("openai", "gemini", "baseline").Providers, Failback: policy},
+			Status: v1.ProviderLockStatus{ActiveProvider: "gemini", Epoch: 2, Providers: []v1.ProviderStatus{openai}}}
+	}
+	tests := []struct {
+		name     string
+		in       Input
+		wantMove bool
+	}{
+		{"automatic, cooled down and probed since", in(v1.FailbackAutomatic, v1.ProviderStatus{CooldownUntil: &cooledAt, LastProbeTime: &probedAfter}), true},
+		{"automatic, but the last probe is older than the cooldown", in(v1.FailbackAutomatic, v1.ProviderStatus{CooldownUntil: &cooledAt, LastProbeTime: &probedBefore}), false},
+		{"automatic, but never probed", in(v1.FailbackAutomatic, v1.ProviderStatus{CooldownUntil: &cooledAt}), false},
+		{"automatic, but the probe failed", in(v1.FailbackAutomatic, v1.ProviderStatus{LastProbeTime: &probedAfter, State: v1.ProviderUnhealthy}), false},
+		{"manual never fails back", in(v1.FailbackManual, v1.ProviderStatus{CooldownUntil: &cooledAt, LastProbeTime: &probedAfter}), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Decide(tt.in)
+			if d.Move != tt.wantMove || (d.Move && (d.To != "openai" || d.Reason != v1.LockFailback || d.Demotes())) {
+				t.Fatalf("Decide() = %+v, want move=%v to openai (Failback)", d, tt.wantMove)
+			}
+		})
+	}
+}
