@@ -164,13 +164,18 @@ func nextLockStatus(lock *v1.ProviderLock, in failover.Input, d failover.Decisio
 
 // demote puts a provider that lost the lock by failing into cooldown.
 func demote(st *v1.ProviderLockStatus, name v1.ProviderName, until metav1.Time, lastError string) {
-	for i := range st.Providers {
-		if st.Providers[i].Name == name {
-			st.Providers[i].CooldownUntil, st.Providers[i].LastError = &until, truncate(lastError, 1024)
-			return
-		}
+	p := providerEntry(st, name)
+	p.CooldownUntil, p.LastError = &until, truncate(lastError, 1024)
+}
+
+// providerEntry returns the status entry of a provider, adding it if
+// missing.
+func providerEntry(st *v1.ProviderLockStatus, name v1.ProviderName) *v1.ProviderStatus {
+	if p := failover.StatusOf(*st, name); p != nil {
+		return p
 	}
-	st.Providers = append(st.Providers, v1.ProviderStatus{Name: name, CooldownUntil: &until, LastError: truncate(lastError, 1024)})
+	st.Providers = append(st.Providers, v1.ProviderStatus{Name: name})
+	return &st.Providers[len(st.Providers)-1]
 }
 
 func activeModel(spec v1.ProviderLockSpec, active v1.ProviderName) string {

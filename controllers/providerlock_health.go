@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/internal/failover"
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
 
@@ -36,7 +37,7 @@ func probesDue(lock *v1.ProviderLock, unconfigured map[v1.ProviderName]string, n
 		if _, bad := unconfigured[p.Name]; bad || p.Name == v1.ProviderBaseline {
 			continue
 		}
-		st := findProvider(lock.Status, p.Name)
+		st := failover.StatusOf(lock.Status, p.Name)
 		if st == nil || st.LastProbeTime == nil || !now.Before(st.LastProbeTime.Add(interval)) {
 			due = append(due, p)
 		}
@@ -87,11 +88,7 @@ func (r *ProviderLockReconciler) probeOne(ctx context.Context, p v1.ProviderSpec
 // clears that.
 func applyProbes(st *v1.ProviderLockStatus, results []probeResult) {
 	for _, res := range results {
-		p := findProvider(*st, res.name)
-		if p == nil {
-			st.Providers = append(st.Providers, v1.ProviderStatus{Name: res.name})
-			p = &st.Providers[len(st.Providers)-1]
-		}
+		p := providerEntry(st, res.name)
 		at := metav1.NewTime(res.at)
 		p.LastProbeTime, p.LastProbeLatency = &at, &metav1.Duration{Duration: res.latency.Round(time.Millisecond)}
 		if res.err != nil {
@@ -130,13 +127,4 @@ func untilNextProbe(lock *v1.ProviderLock, now time.Time) time.Duration {
 		}
 	}
 	return next
-}
-
-func findProvider(st v1.ProviderLockStatus, name v1.ProviderName) *v1.ProviderStatus {
-	for i := range st.Providers {
-		if st.Providers[i].Name == name {
-			return &st.Providers[i]
-		}
-	}
-	return nil
 }

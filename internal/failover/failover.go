@@ -147,7 +147,7 @@ func failback(in Input) (Decision, bool) {
 // probedSinceCooldown reports whether the provider's last probe succeeded
 // and came after its cooldown ended (or it never had one).
 func probedSinceCooldown(st v1.ProviderLockStatus, name v1.ProviderName) bool {
-	p := statusOf(st, name)
+	p := StatusOf(st, name)
 	if p == nil || p.LastProbeTime == nil || p.State == v1.ProviderUnhealthy {
 		return false
 	}
@@ -191,7 +191,7 @@ func Eligible(in Input, name v1.ProviderName) bool {
 	if _, bad := in.Unconfigured[name]; bad {
 		return false
 	}
-	st := statusOf(in.Status, name)
+	st := StatusOf(in.Status, name)
 	if st == nil {
 		return true
 	}
@@ -206,7 +206,7 @@ func States(in Input, d Decision) []v1.ProviderStatus {
 	out := make([]v1.ProviderStatus, 0, len(in.Spec.Providers))
 	for _, p := range in.Spec.Providers {
 		st := v1.ProviderStatus{Name: p.Name}
-		if prev := statusOf(in.Status, p.Name); prev != nil {
+		if prev := StatusOf(in.Status, p.Name); prev != nil {
 			st = *prev.DeepCopy()
 		}
 		st.State, st.Message = state(in, d, p.Name, st)
@@ -247,7 +247,8 @@ func listed(spec v1.ProviderLockSpec, name v1.ProviderName) bool {
 	return slices.ContainsFunc(spec.Providers, func(p v1.ProviderSpec) bool { return p.Name == name })
 }
 
-func statusOf(st v1.ProviderLockStatus, name v1.ProviderName) *v1.ProviderStatus {
+// StatusOf returns the status entry of a provider, or nil.
+func StatusOf(st v1.ProviderLockStatus, name v1.ProviderName) *v1.ProviderStatus {
 	for i := range st.Providers {
 		if st.Providers[i].Name == name {
 			return &st.Providers[i]
