@@ -91,3 +91,46 @@ var _ = Describe("failover driven by failure counts", Ordered, func() {
 			WithContext(ctx).WithTimeout(2 * 1e9).Should(Equal(v1.ProviderGemini))
 	})
 })
+
+var _ = Describe("failover under load and by hand", Ordered, func() {
+	AfterEach(func() { fake.Reset() })
+
+	It("makes exactly one move when 50 Forecasts fail at once", func(ctx SpecContext) {
+		lockOn(ctx, "openai")
+		Expect(fake.SetMode("openai", fakeprovider.ModeOverloaded, 0)).To(Succeed())
+		var fcs []*v1.Forecast
+		for i := range 50 {
+			fc := newForecast(fmt.Sprintf("storm-%02d", i), fmt.Sprintf("STORM-%02d", i), series...)
+			create(ctx, fc)
+			fcs = append(fcs, fc)
+		}
+		for _, fc := range fcs {
+			Expect(expectReady(ctx, fc).Status.Provider).To(Equal(v1.ProviderBaseline))
+		}
+		lock := getLock(ctx)
+		Expect(lock.Status.Epoch).To(Equal(int64(2)), "one threshold crossing, one move")
+		Expect(lock.Status.History).To(HaveLen(2))
+		Expect(lock.Status.History[0].Reason).To(Equal(v1.LockFailureThreshold))
+		Expect(lock.Status.History[1].Reason).To(Equal(v1.LockInitial))
+	})
+
+	It("moves at once on an override, keeps the audit trail within historyLimit, and returns when it is cleared", func(ctx SpecContext) {
+		lockOn(ctx, "openai", func(s *v1.ProviderLockSpec) { s.HistoryLimit = 2 })
+		updateLock(ctx, func(l *v1.ProviderLock) { l.Spec.Override = v1.ProviderBaseline })
+		Eventually(func(g Gomega) {
+			lock := getLock(ctx)
+			g.Expect(lock.Status.ActiveProvider).To(Equal(v1.ProviderBaseline))
+			g.Expect(lock.Status.History[0].Reason).To(Equal(v1.LockOverride))
+		}).WithContext(ctx).Should(Succeed())
+
+		updateLock(ctx, func(l *v1.ProviderLock) { l.Spec.Override = "" })
+		Eventually(func(g Gomega) {
+			lock := getLock(ctx)
+			g.Expect(lock.Status.ActiveProvider).To(Equal(v1.ProviderOpenAI))
+			g.Expect(lock.Status.Epoch).To(Equal(int64(3)))
+			g.Expect(lock.Status.History).To(HaveLen(2), "trimmed at historyLimit, newest first")
+			g.Expect(lock.Status.History[0].Reason).To(Equal(v1.LockOverrideCleared))
+			g.Expect(lock.Status.History[1].Reason).To(Equal(v1.LockOverride))
+		}).WithContext(ctx).Should(Succeed())
+	})
+})

@@ -35,6 +35,8 @@ type ProviderLockReconciler struct {
 	NewProvider func(providers.Config) (providers.Provider, error)
 	Recorder    events.EventRecorder
 	Clock       clock.PassiveClock
+
+	probes probeLog
 }
 
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=providerlocks,verbs=get;list;watch
@@ -63,7 +65,7 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	if healthInterval(lock) == 0 {
 		forgetProbes(&observed)
 	}
-	applyProbes(&observed, r.probe(ctx, probesDue(lock, bad, r.Clock.Now())))
+	applyProbes(&observed, r.probe(ctx, lock, bad))
 	in := failover.Input{Spec: lock.Spec, Status: observed, Unconfigured: bad,
 		Failures: failover.CountFailures(lock.Status, attempts), Now: r.Clock.Now()}
 	decision := failover.Decide(in)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/internal/failover"
@@ -24,10 +25,49 @@ type probeResult struct {
 	err     error
 }
 
+// probeLog remembers this replica's last probe of each provider of a lock
+// (by the lock's UID: a lock deleted and created again starts afresh). The
+// lock's status records the probes too, but a reconcile may read a status
+// from a cache that has not seen the last update yet, or lose its update to
+// a conflict; the log keeps such a reconcile from probing again, and gives
+// it the results to write.
+type probeLog struct {
+	mu   sync.Mutex
+	last map[probeKey]probeResult
+}
+
+type probeKey struct {
+	lock types.UID
+	name v1.ProviderName
+}
+
+// latest returns the newest probe of a provider this replica knows of:
+// from its log, or from the lock's status.
+func (l *probeLog) latest(lock *v1.ProviderLock, name v1.ProviderName) (probeResult, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	res, ok := l.last[probeKey{lock.UID, name}]
+	if p := failover.StatusOf(lock.Status, name); p != nil && p.LastProbeTime != nil && (!ok || p.LastProbeTime.After(res.at)) {
+		return probeResult{name: name, at: p.LastProbeTime.Time}, false
+	}
+	return res, ok
+}
+
+func (l *probeLog) record(lock *v1.ProviderLock, results []probeResult) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.last == nil {
+		l.last = map[probeKey]probeResult{}
+	}
+	for _, r := range results {
+		l.last[probeKey{lock.UID, r.name}] = r
+	}
+}
+
 // probesDue lists the configured providers whose last probe is at least one
 // interval old. Probing is driven by the interval alone, not by how often
 // the lock is reconciled, so a thousand Forecasts cost no extra probes.
-func probesDue(lock *v1.ProviderLock, unconfigured map[v1.ProviderName]string, now time.Time) []v1.ProviderSpec {
+func (r *ProviderLockReconciler) probesDue(lock *v1.ProviderLock, unconfigured map[v1.ProviderName]string, now time.Time) []v1.ProviderSpec {
 	interval := healthInterval(lock)
 	if interval == 0 {
 		return nil
@@ -37,8 +77,7 @@ func probesDue(lock *v1.ProviderLock, unconfigured map[v1.ProviderName]string, n
 		if _, bad := unconfigured[p.Name]; bad || p.Name == v1.ProviderBaseline {
 			continue
 		}
-		st := failover.StatusOf(lock.Status, p.Name)
-		if st == nil || st.LastProbeTime == nil || !now.Before(st.LastProbeTime.Add(interval)) {
+		if last, _ := r.probes.latest(lock, p.Name); !now.Before(last.at.Add(interval)) {
 			due = append(due, p)
 		}
 	}
@@ -52,8 +91,22 @@ func healthInterval(lock *v1.ProviderLock) time.Duration {
 	return 0
 }
 
-// probe calls Probe on each provider at once and waits for all of them.
-func (r *ProviderLockReconciler) probe(ctx context.Context, due []v1.ProviderSpec) []probeResult {
+// probe probes the providers that are due, and returns every result the
+// lock's status does not show yet: the new ones and those remembered from an
+// earlier reconcile whose status update did not land.
+func (r *ProviderLockReconciler) probe(ctx context.Context, lock *v1.ProviderLock, unconfigured map[v1.ProviderName]string) []probeResult {
+	r.probes.record(lock, r.probeAll(ctx, r.probesDue(lock, unconfigured, r.Clock.Now())))
+	var unwritten []probeResult
+	for _, p := range lock.Spec.Providers {
+		if res, fromLog := r.probes.latest(lock, p.Name); fromLog {
+			unwritten = append(unwritten, res)
+		}
+	}
+	return unwritten
+}
+
+// probeAll calls Probe on each provider at once and waits for all of them.
+func (r *ProviderLockReconciler) probeAll(ctx context.Context, due []v1.ProviderSpec) []probeResult {
 	results := make([]probeResult, len(due))
 	var wg sync.WaitGroup
 	for i, p := range due {

@@ -34,12 +34,14 @@ var _ = Describe("the health monitor", func() {
 		}).WithContext(ctx).Should(Succeed())
 
 		By("many reconciles within the interval cost no extra probe")
+		probes := fake.Probes("openai")
+		Expect(probes).To(BeNumerically(">=", 1))
 		for i := range 3 {
 			fc := newForecast("probe-"+string(rune('a'+i)), "PROBE", series...)
 			create(ctx, fc)
 			expectReady(ctx, fc)
 		}
-		Expect(fake.Probes("openai")).To(Equal(1))
+		Expect(fake.Probes("openai")).To(Equal(probes))
 
 		By("a rejection skips the unhealthy groq")
 		Expect(fake.SetMode("openai", fakeprovider.ModeUnauthorized, 0)).To(Succeed())
