@@ -69,6 +69,21 @@ var _ = Describe("the manager binary", func() {
 
 		By("stopping the manager with SIGTERM, as the kubelet would")
 		Expect(manager.stop(syscall.SIGTERM, 15*time.Second)).To(Succeed(), manager.output.String())
+
+		By("starting it again: the lock keeps its epoch and audit trail")
+		restarted := start("manager", root, "--kubeconfig", kubeconfig,
+			"--metrics-bind-address=0", "--health-probe-bind-address=127.0.0.1:0")
+		Eventually(func() string { return restarted.output.String() }).WithTimeout(30 * time.Second).
+			Should(ContainSubstring(`"worker count"`))
+		Consistently(func(g Gomega) {
+			out, err := run(ctx, kubeconfig, "get", "plock", "default", "-o",
+				"jsonpath={.status.activeProvider} {.status.epoch} {range .status.history[*]}{.reason},{end}")
+			g.Expect(err).NotTo(HaveOccurred(), out)
+			g.Expect(out).To(Equal("baseline 1 Initial,"))
+		}).WithContext(ctx).WithTimeout(3 * time.Second).WithPolling(500 * time.Millisecond).Should(Succeed())
+		out, err = run(ctx, kubeconfig, "wait", "--for=condition=Ready", "forecasts", "--all", "-A", "--timeout=30s")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Expect(restarted.stop(syscall.SIGTERM, 15*time.Second)).To(Succeed(), restarted.output.String())
 	})
 })
 
