@@ -67,11 +67,7 @@ var _ = Describe("failover driven by failure counts", Ordered, func() {
 		before := fake.Requests("groq")
 		fc := newForecast("rejected", "REJECTED", series...)
 		create(ctx, fc)
-		Eventually(func(g Gomega) {
-			lock := getLock(ctx)
-			g.Expect(lock.Status.ActiveProvider).To(Equal(v1.ProviderBaseline))
-			g.Expect(lock.Status.History[0].Reason).To(Equal(v1.LockProviderRejected))
-		}).WithContext(ctx).Should(Succeed())
+		expectLockMoved(ctx, v1.ProviderBaseline, v1.LockProviderRejected)
 		Expect(fake.Requests("groq") - before).To(Equal(1))
 		Expect(expectReady(ctx, fc).Status.Provider).To(Equal(v1.ProviderBaseline))
 	})

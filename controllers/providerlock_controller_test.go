@@ -22,6 +22,18 @@ func getLock(ctx context.Context) *v1.ProviderLock {
 	return lock
 }
 
+// expectLockMoved waits until the lock holds the provider, moved there for
+// the reason.
+func expectLockMoved(ctx context.Context, to v1.ProviderName, reason v1.LockChangeReason) {
+	GinkgoHelper()
+	Eventually(func(g Gomega) {
+		lock := getLock(ctx)
+		g.Expect(lock.Status.ActiveProvider).To(Equal(to))
+		g.Expect(lock.Status.History).NotTo(BeEmpty())
+		g.Expect(lock.Status.History[0].Reason).To(Equal(reason))
+	}).WithContext(ctx).Should(Succeed())
+}
+
 // updateLock changes the lock's spec, retrying when the controller wrote its
 // status in between.
 func updateLock(ctx context.Context, change func(*v1.ProviderLock)) {

@@ -47,10 +47,6 @@ var _ = Describe("the health monitor", func() {
 		Expect(fake.SetMode("openai", fakeprovider.ModeUnauthorized, 0)).To(Succeed())
 		fc := newForecast("probe-reject", "PROBE-REJECT", series...)
 		create(ctx, fc)
-		Eventually(func(g Gomega) {
-			lock := getLock(ctx)
-			g.Expect(lock.Status.ActiveProvider).To(Equal(v1.ProviderBaseline))
-			g.Expect(lock.Status.History[0].Reason).To(Equal(v1.LockProviderRejected))
-		}).WithContext(ctx).Should(Succeed())
+		expectLockMoved(ctx, v1.ProviderBaseline, v1.LockProviderRejected)
 	})
 })
