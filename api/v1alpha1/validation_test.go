@@ -220,10 +220,14 @@ var _ = Describe("the API documentation", func() {
 			Expect(undocumented(schema, crd.Spec.Names.Singular)).To(BeEmpty(), "fields without a description")
 		}
 
-		out, err := kubectl("explain", "forecast.spec.historyFrom.configMapKeyRef")
-		Expect(err).NotTo(HaveOccurred(), out)
-		Expect(out).To(ContainSubstring("CSV"))
-		Expect(out).To(ContainSubstring("name of the ConfigMap"))
+		// The API server publishes a new CRD's OpenAPI a moment after the CRD
+		// is established.
+		Eventually(func(g Gomega) {
+			out, err := kubectl("explain", "forecast.spec.historyFrom.configMapKeyRef")
+			g.Expect(err).NotTo(HaveOccurred(), out)
+			g.Expect(out).To(ContainSubstring("CSV"))
+			g.Expect(out).To(ContainSubstring("name of the ConfigMap"))
+		}).Should(Succeed())
 	})
 })
 
