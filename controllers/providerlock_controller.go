@@ -67,7 +67,7 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	}
 	applyProbes(&observed, r.probe(ctx, lock, bad))
 	in := failover.Input{Spec: lock.Spec, Status: observed, Unconfigured: bad,
-		Failures: failover.CountFailures(lock.Status, attempts), Now: r.Clock.Now()}
+		Failures: failover.CountFailures(observed, attempts), Now: r.Clock.Now()}
 	decision := failover.Decide(in)
 
 	status := nextLockStatus(lock, in, decision)
@@ -159,7 +159,7 @@ func nextLockStatus(lock *v1.ProviderLock, in failover.Input, d failover.Decisio
 	}
 	st.ActiveModel = activeModel(lock.Spec, st.ActiveProvider)
 	st.Providers = failover.States(in, d)
-	setLockConditions(&st, lock)
+	setLockConditions(&st, lock, d)
 	st.ObservedGeneration = lock.Generation
 	return st
 }
@@ -200,7 +200,7 @@ func providerSpec(spec v1.ProviderLockSpec, name v1.ProviderName) (v1.ProviderSp
 	return v1.ProviderSpec{}, false
 }
 
-func setLockConditions(st *v1.ProviderLockStatus, lock *v1.ProviderLock) {
+func setLockConditions(st *v1.ProviderLockStatus, lock *v1.ProviderLock, d failover.Decision) {
 	summary := failover.Summary(st.Providers)
 	set := func(t string, s metav1.ConditionStatus, reason, msg string) {
 		apimeta.SetStatusCondition(&st.Conditions, metav1.Condition{
@@ -214,6 +214,11 @@ func setLockConditions(st *v1.ProviderLockStatus, lock *v1.ProviderLock) {
 	}
 	set(v1.ReadyCondition, metav1.ConditionTrue, v1.ProviderLockedReason,
 		fmt.Sprintf("%s serves every request (epoch %d)", st.ActiveProvider, st.Epoch))
+	if d.Stranded != "" {
+		set(v1.DegradedCondition, metav1.ConditionTrue, v1.NoEligibleProviderReason,
+			fmt.Sprintf("%s keeps the lock: no other provider is eligible (%s); %s", st.ActiveProvider, summary, d.Stranded))
+		return
+	}
 	if primary := lock.Spec.Providers[0].Name; st.ActiveProvider != primary {
 		set(v1.DegradedCondition, metav1.ConditionTrue, v1.RunningOnFallbackReason,
 			fmt.Sprintf("serving from %s, not the first listed provider %s: %s", st.ActiveProvider, primary, summary))

@@ -10,6 +10,7 @@ import (
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/internal/failover"
+	"github.com/bottleneck-io/bottleneck-operator/internal/metrics"
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
 
@@ -133,12 +134,13 @@ func (r *ProviderLockReconciler) probeOne(ctx context.Context, p v1.ProviderSpec
 		cancel()
 	}
 	res.at, res.latency, res.err = r.Clock.Now(), time.Since(start), err
+	metrics.ObserveProbe(string(p.Name), err != nil, res.latency)
 	return res
 }
 
 // applyProbes writes probe results into the status the decision reads: a
-// failed probe makes the provider Unhealthy (not eligible), a good one
-// clears that.
+// failed probe makes the provider Unhealthy (not eligible) and, for the
+// active provider, counts as a failure; a good one clears both.
 func applyProbes(st *v1.ProviderLockStatus, results []probeResult) {
 	for _, res := range results {
 		p := providerEntry(st, res.name)
@@ -147,8 +149,10 @@ func applyProbes(st *v1.ProviderLockStatus, results []probeResult) {
 		if res.err != nil {
 			p.State, p.Message = v1.ProviderUnhealthy, truncate("health probe failed: "+res.err.Error(), 1024)
 			p.LastError = truncate(res.err.Error(), 1024)
+			p.ProbeFailures++
 			continue
 		}
+		p.ProbeFailures = 0
 		if p.State == v1.ProviderUnhealthy {
 			p.State, p.Message = v1.ProviderStandby, ""
 		}
@@ -156,9 +160,11 @@ func applyProbes(st *v1.ProviderLockStatus, results []probeResult) {
 }
 
 // forgetProbes clears what the health monitor concluded once it is off, so
-// that no provider stays Unhealthy on an old verdict.
+// that no provider stays Unhealthy, or its failed probes counted, on an old
+// verdict.
 func forgetProbes(st *v1.ProviderLockStatus) {
 	for i := range st.Providers {
+		st.Providers[i].ProbeFailures = 0
 		if st.Providers[i].State == v1.ProviderUnhealthy {
 			st.Providers[i].State, st.Providers[i].Message = v1.ProviderStandby, ""
 		}

@@ -202,6 +202,13 @@ type ProviderStatus struct {
 	// +optional
 	LastProbeLatency *metav1.Duration `json:"lastProbeLatency,omitempty"`
 
+	// probeFailures counts the health probes that failed in a row. While
+	// the provider holds the lock they count toward failureThreshold, like
+	// failed requests; a good probe resets them.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	ProbeFailures int32 `json:"probeFailures,omitempty"`
+
 	// lastError is the last error the provider returned (probe or request).
 	// +optional
 	// +kubebuilder:validation:MaxLength=1024

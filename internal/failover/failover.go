@@ -35,6 +35,9 @@ type Decision struct {
 	// Reason and Message describe the move, for the audit trail.
 	Reason  v1.LockChangeReason
 	Message string
+	// Stranded says why the active provider should give up the lock, when
+	// it keeps it only because no other provider is eligible.
+	Stranded string
 }
 
 // rule returns a decision and true when it applies. Rules are tried in order.
@@ -47,7 +50,7 @@ func Decide(in Input) Decision {
 	for _, r := range rules {
 		if d, ok := r(in); ok {
 			if d.To == in.Status.ActiveProvider {
-				return Decision{To: d.To}
+				return Decision{To: d.To, Stranded: d.Stranded}
 			}
 			return d
 		}
@@ -82,12 +85,7 @@ func providerRemoved(in Input) (Decision, bool) {
 	if listed(in.Spec, in.Status.ActiveProvider) {
 		return Decision{}, false
 	}
-	to, ok := FirstEligible(in, in.Status.ActiveProvider)
-	if !ok {
-		return Decision{To: in.Status.ActiveProvider}, true
-	}
-	return Decision{Move: true, To: to, Reason: v1.LockProviderRemoved,
-		Message: fmt.Sprintf("%s was removed from spec.providers", in.Status.ActiveProvider)}, true
+	return moveAway(in, v1.LockProviderRemoved, fmt.Sprintf("%s was removed from spec.providers", in.Status.ActiveProvider))
 }
 
 // overrideCleared returns to normal selection when the lock is held by an
@@ -121,8 +119,15 @@ func failureThreshold(in Input) (Decision, bool) {
 		return Decision{}, false
 	}
 	return moveAway(in, v1.LockFailureThreshold,
-		fmt.Sprintf("%s failed %d times since its last success (threshold %d); last: %s",
-			in.Status.ActiveProvider, in.Failures.Count, threshold, in.Failures.Last))
+		fmt.Sprintf("%s failed %s since its last success (threshold %d); last: %s",
+			in.Status.ActiveProvider, times(in.Failures.Count), threshold, in.Failures.Last))
+}
+
+func times(n int32) string {
+	if n == 1 {
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 // failback returns the lock, with failback Automatic, to the first provider
@@ -155,11 +160,11 @@ func probedSinceCooldown(st v1.ProviderLockStatus, name v1.ProviderName) bool {
 }
 
 // moveAway moves the lock to the first eligible provider other than the
-// active one, or keeps it where it is when there is none.
+// active one, or keeps it where it is, stranded, when there is none.
 func moveAway(in Input, reason v1.LockChangeReason, msg string) (Decision, bool) {
 	to, ok := FirstEligible(in, in.Status.ActiveProvider)
 	if !ok {
-		return Decision{To: in.Status.ActiveProvider}, true
+		return Decision{To: in.Status.ActiveProvider, Stranded: msg}, true
 	}
 	return Decision{Move: true, To: to, Reason: reason, Message: msg}, true
 }

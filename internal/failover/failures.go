@@ -1,7 +1,6 @@
 package failover
 
 import (
-	"fmt"
 	"time"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
@@ -20,7 +19,7 @@ var rejectionReasons = map[string]bool{
 type Failures struct {
 	// Count is the provider-caused failures after the provider's last
 	// success: the sum of the failure streaks of the Forecasts whose last
-	// attempt failed after that success.
+	// attempt failed after that success, plus its failed probes in a row.
 	Count int32
 	// Rejected is true when one of those attempts was a rejection.
 	Rejected bool
@@ -28,7 +27,8 @@ type Failures struct {
 	Last string
 }
 
-// CountFailures reads the last attempt of every Forecast. Attempts of another
+// CountFailures reads the last attempt of every Forecast, and adds the
+// active provider's failed health probes in a row. Attempts of another
 // epoch or provider are ignored (the epoch is a fencing token: a slow call
 // that began before a move cannot blame the new provider), and so is invalid
 // input, which is the Forecast's fault.
@@ -49,7 +49,16 @@ func CountFailures(st v1.ProviderLockStatus, attempts []v1.Attempt) Failures {
 		f.Count += max(a.ConsecutiveFailures, 1)
 		f.Rejected = f.Rejected || rejectionReasons[a.Reason]
 		if a.Time.After(newest) {
-			newest, f.Last = a.Time.Time, fmt.Sprintf("%s: %s", a.Reason, a.Message)
+			newest, f.Last = a.Time.Time, a.Message
+			if f.Last == "" {
+				f.Last = a.Reason
+			}
+		}
+	}
+	if p := StatusOf(st, st.ActiveProvider); p != nil && p.ProbeFailures > 0 {
+		f.Count += p.ProbeFailures
+		if p.LastProbeTime != nil && p.LastProbeTime.After(newest) {
+			f.Last = "health probe failed: " + p.LastError
 		}
 	}
 	return f

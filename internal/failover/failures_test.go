@@ -87,9 +87,31 @@ func TestDecideOnFailures(t *testing.T) {
 	}
 	only := base
 	only.Spec.Providers = spec("openai").Providers
-	only.Failures = Failures{Count: 9}
-	if d := Decide(only); d.Move || d.To != "openai" {
+	only.Failures = Failures{Count: 9, Last: "ServerError: 503"}
+	d := Decide(only)
+	if d.Move || d.To != "openai" {
 		t.Errorf("with nothing else eligible the lock stays: %+v", d)
+	}
+	if want := "openai failed 9 times since its last success (threshold 3); last: ServerError: 503"; d.Stranded != want {
+		t.Errorf("a lock that stays only for want of another provider must say why: Stranded = %q, want %q", d.Stranded, want)
+	}
+	if d := Decide(base); d.Stranded != "" {
+		t.Errorf("a healthy lock is not stranded: %+v", d)
+	}
+}
+
+func TestCountFailuresWithProbes(t *testing.T) {
+	probed := metav1.NewTime(now.Add(time.Minute))
+	st := v1.ProviderLockStatus{ActiveProvider: "openai", Epoch: 2, Providers: []v1.ProviderStatus{
+		{Name: "openai", ProbeFailures: 2, LastProbeTime: &probed, LastError: "ServerError: HTTP 503"},
+		{Name: "gemini", ProbeFailures: 7, LastProbeTime: &probed},
+	}}
+	f := CountFailures(st, []v1.Attempt{attempt("openai", 2, v1.OutcomeProviderFailed, "Timeout", 1, 5)})
+	if f.Count != 3 {
+		t.Errorf("count = %d, want 1 failed request + the active provider's 2 failed probes (not gemini's)", f.Count)
+	}
+	if f.Last != "health probe failed: ServerError: HTTP 503" {
+		t.Errorf("the newest failure is the probe, got Last = %q", f.Last)
 	}
 }
 

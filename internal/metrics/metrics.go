@@ -47,6 +47,19 @@ var (
 		Help: "1 for the provider the ProviderLock holds, 0 for every other listed provider.",
 	}, []string{"provider"})
 
+	// Probes counts health probes by provider and result.
+	Probes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bottleneck_provider_probes_total",
+		Help: "Health probes of a provider, by provider and result (Succeeded, Failed).",
+	}, []string{"provider", "result"})
+
+	// ProbeLatency observes how long health probes take.
+	ProbeLatency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "bottleneck_provider_probe_duration_seconds",
+		Help:    "Duration of health probes, by provider.",
+		Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+	}, []string{"provider"})
+
 	// Epoch is the lock's epoch.
 	Epoch = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "bottleneck_lock_epoch",
@@ -55,7 +68,8 @@ var (
 )
 
 func init() {
-	crmetrics.Registry.MustRegister(ProviderRequests, ProviderErrors, ProviderLatency, Failovers, ActiveProvider, Epoch)
+	crmetrics.Registry.MustRegister(ProviderRequests, ProviderErrors, ProviderLatency, Probes, ProbeLatency,
+		Failovers, ActiveProvider, Epoch)
 }
 
 // ObserveRequest records one forecast call.
@@ -65,6 +79,16 @@ func ObserveRequest(provider string, outcome v1.AttemptOutcome, reason string, t
 	if outcome != v1.OutcomeSucceeded {
 		ProviderErrors.WithLabelValues(provider, reason).Inc()
 	}
+}
+
+// ObserveProbe records one health probe.
+func ObserveProbe(provider string, failed bool, took time.Duration) {
+	result := "Succeeded"
+	if failed {
+		result = "Failed"
+	}
+	Probes.WithLabelValues(provider, result).Inc()
+	ProbeLatency.WithLabelValues(provider).Observe(took.Seconds())
 }
 
 // ObserveLock records the lock's state.

@@ -26,6 +26,21 @@ func TestObserveRequest(t *testing.T) {
 	}
 }
 
+func TestObserveProbe(t *testing.T) {
+	ObserveProbe("gemini", true, 30*time.Millisecond)
+	ObserveProbe("gemini", false, 20*time.Millisecond)
+	ObserveProbe("gemini", false, 10*time.Millisecond)
+	if got := testutil.ToFloat64(Probes.WithLabelValues("gemini", "Failed")); got != 1 {
+		t.Errorf("failed probes = %v, want 1", got)
+	}
+	if got := testutil.ToFloat64(Probes.WithLabelValues("gemini", "Succeeded")); got != 2 {
+		t.Errorf("good probes = %v, want 2", got)
+	}
+	if n := testutil.CollectAndCount(ProbeLatency, "bottleneck_provider_probe_duration_seconds"); n != 1 {
+		t.Errorf("one latency series per provider, got %d", n)
+	}
+}
+
 func TestObserveLock(t *testing.T) {
 	lock := &v1.ProviderLock{
 		Spec:   v1.ProviderLockSpec{Providers: []v1.ProviderSpec{{Name: "openai"}, {Name: "baseline"}}},
