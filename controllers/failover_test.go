@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"fmt"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -70,6 +71,26 @@ var _ = Describe("failover driven by failure counts", Ordered, func() {
 		expectLockMoved(ctx, v1.ProviderBaseline, v1.LockProviderRejected)
 		Expect(fake.Requests("groq") - before).To(Equal(1))
 		Expect(expectReady(ctx, fc).Status.Provider).To(Equal(v1.ProviderBaseline))
+	})
+
+	It("waits as long as a 429's retry hint says, longer than its own backoff", func(ctx SpecContext) {
+		lockOn(ctx, "gemini", func(s *v1.ProviderLockSpec) { s.FailureThreshold = 100 })
+		Expect(fake.SetMode("gemini", fakeprovider.ModeRateLimited, 1)).To(Succeed())
+		before := fake.Requests("gemini")
+		fc := newForecast("rate-limited", "RATE-LIMITED", series...)
+		create(ctx, fc)
+		var failed *v1.Attempt
+		Eventually(func(g Gomega) {
+			failed = getForecast(ctx, fc).Status.LastAttempt
+			g.Expect(failed).NotTo(BeNil())
+			g.Expect(failed.Reason).To(Equal("RateLimited"))
+		}).WithContext(ctx).Should(Succeed())
+		_, _, msg := condition(getForecast(ctx, fc), v1.ReadyCondition)
+		Expect(msg).To(HaveSuffix("retrying in 22s"), "Gemini's RetryInfo asks for 22s; the first backoff is 10s")
+
+		got := expectReady(ctx, fc)
+		Expect(got.Status.GeneratedAt.Sub(failed.Time.Time)).To(BeNumerically(">=", 22*time.Second))
+		Expect(fake.Requests("gemini")-before).To(Equal(2), "one refused call, one retry")
 	})
 
 	It("never counts invalid input against the provider", func(ctx SpecContext) {

@@ -42,6 +42,9 @@ var (
 	}
 	// logs keeps everything the manager logged, to look for leaked keys.
 	logs = &syncbuffer.Buffer{}
+	// clock is the controllers' clock: it runs with real time, and a test
+	// can move it forward (never back) to end a cooldown at once.
+	clock = &steppingClock{}
 )
 
 func TestControllers(t *testing.T) {
@@ -73,6 +76,7 @@ var _ = BeforeSuite(func() {
 		CredentialsNamespace:   "ops",
 		ForecastConcurrency:    4,
 		NewProvider:            calls.newProvider,
+		Clock:                  clock,
 	})
 	Expect(err).NotTo(HaveOccurred())
 	go func() {
@@ -160,4 +164,25 @@ func (p *countingProvider) Forecast(ctx context.Context, req providers.Request) 
 		return providers.Response{Text: "I am sorry, I cannot forecast that.", Model: "fake"}, nil
 	}
 	return p.Provider.Forecast(ctx, req)
+}
+
+// steppingClock is the real clock plus an offset that only grows.
+type steppingClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *steppingClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *steppingClock) Since(t time.Time) time.Duration { return c.Now().Sub(t) }
+
+// Step moves the clock forward by d.
+func (c *steppingClock) Step(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
 }
