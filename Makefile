@@ -53,6 +53,10 @@ test: manifests generate fmt vet controlplane ## Run every test: unit, envtest s
 bench: ## Run the benchmarks.
 	go test -run '^$$' -bench . -benchmem ./internal/...
 
+.PHONY: measure-failover
+measure-failover: controlplane ## Time failover, from the threshold-crossing failure to the new provider being active, over 25 runs.
+	FAILOVER_LATENCY_RUNS=25 go test ./controllers/ -count=1 -v -args -ginkgo.label-filter=measure -ginkgo.no-color | grep -A1 'failover latency -'
+
 ##@ Build
 
 .PHONY: build
