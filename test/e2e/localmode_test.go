@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -94,6 +96,43 @@ var _ = Describe("local mode with fake providers", func() {
 		out, err = run(ctx, kubeconfig, "get", "plock", "default", "-o", "jsonpath={.status.providers[*].state}")
 		Expect(err).NotTo(HaveOccurred(), out)
 		Expect(out).To(Equal("Active Standby Standby Standby Standby Standby"))
+
+		By("a scripted outage: openai answers 503, each sample asks once more, the third failure moves the lock")
+		fakeURL := regexp.MustCompile(`served by a fake server at (http://\S+) `).FindStringSubmatch(local.output.String())
+		Expect(fakeURL).To(HaveLen(2), local.output.String())
+		req, err := http.NewRequestWithContext(ctx, http.MethodPut, fakeURL[1]+"/admin/providers/openai/mode",
+			strings.NewReader(`{"mode":"overloaded"}`))
+		Expect(err).NotTo(HaveOccurred())
+		resp, err := http.DefaultClient.Do(req)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(resp.Body.Close()).To(Succeed())
+		Expect(resp.StatusCode).To(Equal(http.StatusOK))
+		for _, fc := range []string{"usa-port-throughput", "deu-peak-load", "sgp-air-cargo"} {
+			out, err = run(ctx, kubeconfig, "patch", "fc", fc, "--type", "merge", "-p", `{"spec":{"horizon":5}}`)
+			Expect(err).NotTo(HaveOccurred(), out)
+		}
+		out, err = run(ctx, kubeconfig, "wait", "--for=jsonpath={.status.activeProvider}=gemini", "plock/default", "--timeout=60s")
+		Expect(err).NotTo(HaveOccurred(), out)
+		out, err = run(ctx, kubeconfig, "wait", "--for=condition=Ready", "forecasts", "--all", "-A", "--timeout=60s")
+		Expect(err).NotTo(HaveOccurred(), out)
+
+		lockYAML, err := run(ctx, kubeconfig, "get", "plock", "default", "-o", "yaml")
+		Expect(err).NotTo(HaveOccurred(), lockYAML)
+		AddReportEntry("kubectl get plock default -o yaml, after the outage", lockYAML)
+		Expect(lockYAML).To(ContainSubstring("activeProvider: gemini"))
+		Expect(lockYAML).To(ContainSubstring("epoch: 2"))
+		Expect(lockYAML).To(MatchRegexp(`(?s)history:\s+- epoch: 2\s+from: openai\s+message: .*reason: FailureThreshold\s+time: \S+\s+to: gemini`))
+		out, err = run(ctx, kubeconfig, "get", "plock", "default", "-o", "jsonpath={.status.history[0].message}")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Expect(out).To(HavePrefix("openai failed 3 times since its last success (threshold 3); last: openai: ServerError (HTTP 503)"))
+		Expect(lockYAML).To(MatchRegexp(`(?s)name: openai\s+state: CoolingDown`))
+		events, err := run(ctx, kubeconfig, "get", "events", "-A", "--field-selector", "involvedObject.kind=ProviderLock")
+		Expect(err).NotTo(HaveOccurred(), events)
+		AddReportEntry("kubectl get events, after the outage", events)
+		Expect(events).To(MatchRegexp(`Warning\s+FailureThreshold\s+providerlock/default\s+lock moved from openai to gemini \(epoch 2\)`))
+		out, err = run(ctx, kubeconfig, "get", "fc", "-A", "-o", "jsonpath={range .items[*]}{.status.provider}{\"\\n\"}{end}")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Expect(strings.Fields(out)).To(Equal([]string{"gemini", "gemini", "gemini"}))
 
 		Expect(local.stop(syscall.SIGINT, 30*time.Second)).To(Succeed(), local.output.String())
 	})
