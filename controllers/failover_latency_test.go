@@ -31,6 +31,7 @@ var _ = Describe("failover latency", Label("measure"), func() {
 		}
 		watcher, err := client.NewWithWatch(env.Config, client.Options{Scheme: operator.Scheme})
 		Expect(err).NotTo(HaveOccurred())
+		lockOn(ctx, "openai")
 		latencies := make([]time.Duration, runs)
 		for i := range latencies {
 			latencies[i] = measureFailover(ctx, watcher, i)
@@ -50,7 +51,7 @@ var _ = Describe("failover latency", Label("measure"), func() {
 // and times the move to baseline.
 func measureFailover(ctx context.Context, w client.WithWatch, run int) time.Duration {
 	GinkgoHelper()
-	lockOn(ctx, "openai")
+	replaceLock(ctx, "openai")
 	Expect(fake.SetMode("openai", fakeprovider.ModeOverloaded, 0)).To(Succeed())
 	defer fake.Reset()
 	forecasts, err := w.Watch(ctx, &v1.ForecastList{}, client.InNamespace("default"))

@@ -80,6 +80,13 @@ func (r *ForecastReconciler) reconcile(ctx context.Context, fc *v1.Forecast) (ct
 		return ctrl.Result{RequeueAfter: next.Sub(now)}, nil
 	}
 
+	behind, err := r.cacheBehind(ctx, fc)
+	if err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if behind {
+		return ctrl.Result{RequeueAfter: cacheLag}, nil
+	}
 	started := time.Now()
 	res, err := r.forecast(ctx, target, data)
 	recordAttempt(fc, target, err, r.Clock.Now())
@@ -89,6 +96,23 @@ func (r *ForecastReconciler) reconcile(ctx context.Context, fc *v1.Forecast) (ct
 	}
 	r.writeResult(fc, target, res, hash)
 	return ctrl.Result{RequeueAfter: fc.Status.NextRefreshAt.Sub(r.Clock.Now())}, nil
+}
+
+// cacheLag is how long a reconcile that read a stale Forecast from the cache
+// waits for the cache to catch up.
+const cacheLag = 250 * time.Millisecond
+
+// cacheBehind reads the Forecast from the API server before a provider call,
+// which costs time and money: right after this controller wrote a result,
+// the cache may not show it yet, and a reconcile reading that stale copy (a
+// lock event, say) would ask the provider again for nothing, or count a
+// failure streak from an old attempt.
+func (r *ForecastReconciler) cacheBehind(ctx context.Context, fc *v1.Forecast) (bool, error) {
+	live := &v1.Forecast{}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(fc), live); err != nil {
+		return false, err
+	}
+	return live.ResourceVersion != fc.ResourceVersion, nil
 }
 
 // patchStatus writes what changed in the status, in one merge patch.

@@ -27,6 +27,16 @@ const leakyKey = "sk-test-LEAKCHECK-0123456789abcdef"
 // comes back afterwards.
 func lockOn(ctx context.Context, provider v1.ProviderName, tune ...func(*v1.ProviderLockSpec)) {
 	GinkgoHelper()
+	replaceLock(ctx, provider, tune...)
+	DeferCleanup(func(ctx SpecContext) {
+		Expect(k8s.Delete(ctx, getLock(ctx))).To(Succeed())
+		Eventually(func() error { return k8s.Create(ctx, suiteLock()) }).WithContext(ctx).Should(Succeed())
+	})
+}
+
+// replaceLock is lockOn without bringing the suite's lock back.
+func replaceLock(ctx context.Context, provider v1.ProviderName, tune ...func(*v1.ProviderLockSpec)) {
+	GinkgoHelper()
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ops", Name: string(provider) + "-fake"},
 		Data: map[string][]byte{"apiKey": []byte(leakyKey)}}
 	Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, secret))).To(Succeed())
@@ -44,10 +54,6 @@ func lockOn(ctx context.Context, provider v1.ProviderName, tune ...func(*v1.Prov
 	Eventually(func() error {
 		return k8s.Create(ctx, &v1.ProviderLock{ObjectMeta: metav1.ObjectMeta{Name: v1.ProviderLockName}, Spec: spec})
 	}).WithContext(ctx).Should(Succeed())
-	DeferCleanup(func(ctx SpecContext) {
-		Expect(k8s.Delete(ctx, getLock(ctx))).To(Succeed())
-		Eventually(func() error { return k8s.Create(ctx, suiteLock()) }).WithContext(ctx).Should(Succeed())
-	})
 	Eventually(func() v1.ProviderName { return getLock(ctx).Status.ActiveProvider }).
 		WithContext(ctx).Should(Equal(provider))
 }
