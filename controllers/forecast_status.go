@@ -107,9 +107,9 @@ func classify(err error) (v1.AttemptOutcome, string, time.Duration) {
 		}
 	case errors.As(err, &ee):
 		if engine.IsInvalidInput(err) {
-			return v1.OutcomeInvalidInput, ee.Reason, 0
+			return v1.OutcomeInvalidInput, string(ee.Reason), 0
 		}
-		return v1.OutcomeInvalidOutput, ee.Reason, 0
+		return v1.OutcomeInvalidOutput, string(ee.Reason), 0
 	}
 	return "", "", 0
 }

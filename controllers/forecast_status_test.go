@@ -57,8 +57,8 @@ func TestClassify(t *testing.T) {
 		{&providers.Error{Class: providers.Rejected, Reason: "Unauthorized"}, v1.OutcomeProviderFailed, "Unauthorized"},
 		{&providers.Error{Class: providers.InvalidOutput, Reason: "Truncated"}, v1.OutcomeInvalidOutput, "Truncated"},
 		{&providers.Error{Class: providers.InvalidInput, Reason: "RequestTooLarge"}, v1.OutcomeInvalidInput, "RequestTooLarge"},
-		{&engine.Error{Reason: engine.ReasonNoJSON}, v1.OutcomeInvalidOutput, engine.ReasonNoJSON},
-		{&engine.Error{Reason: engine.ReasonInvalidInput}, v1.OutcomeInvalidInput, engine.ReasonInvalidInput},
+		{&engine.Error{Reason: engine.ReasonNoJSON}, v1.OutcomeInvalidOutput, "NoJSON"},
+		{&engine.Error{Reason: engine.ReasonInvalidInput}, v1.OutcomeInvalidInput, "InvalidInput"},
 		{errors.New("etcdserver: request timed out"), "", ""},
 	}
 	for _, tt := range tests {

@@ -25,19 +25,36 @@ const (
 	refineSimplex     = 0.5 // initial simplex size in the unbounded coordinates
 )
 
-// searchGrid returns the grid point with the smallest one-step SSE and that
-// SSE. Ties keep the earlier point, so the result is deterministic.
-func searchGrid(values []float64, s state, scale float64) (params, float64) {
-	best, bestSSE := params{}, math.Inf(1)
+// grid is the coarse grid in search order: alpha, then beta's share, then
+// phi.
+var grid = func() []params {
+	points := make([]params, 0, len(gridAlpha)*len(gridBetaShare)*len(gridPhi))
 	for _, a := range gridAlpha {
 		for _, share := range gridBetaShare {
 			for _, phi := range gridPhi {
-				p := params{alpha: a, beta: betaMin + share*(a-betaMin), phi: phi}
-				// The first point is taken unconditionally so that a NaN
-				// sum, which never compares less, still yields a model.
-				if sse := smooth(values, p, s, scale).sse; sse < bestSSE || best == (params{}) {
-					best, bestSSE = p, sse
-				}
+				points = append(points, params{alpha: a, beta: betaMin + share*(a-betaMin), phi: phi})
+			}
+		}
+	}
+	return points
+}()
+
+// searchGrid returns the grid point with the smallest one-step SSE and that
+// SSE. Ties keep the earlier point, so the result is deterministic. The
+// points are smoothed lanes at a time; a last batch that falls short is
+// padded with its last point, which can only tie.
+func searchGrid(values []float64, s state, scale float64) (params, float64) {
+	best, bestSSE := params{}, math.Inf(1)
+	for i := 0; i < len(grid); i += lanes {
+		var batch [lanes]params
+		for k := range batch {
+			batch[k] = grid[min(i+k, len(grid)-1)]
+		}
+		for k, sse := range smoothLanes(values, &batch, s, scale) {
+			// The first point is taken unconditionally so that a NaN
+			// sum, which never compares less, still yields a model.
+			if sse < bestSSE || best == (params{}) {
+				best, bestSSE = batch[k], sse
 			}
 		}
 	}

@@ -87,3 +87,33 @@ func smooth(values []float64, p params, s state, scale float64) run {
 	}
 	return run{level: l, trend: b, sse: sse, scale: scale, errors: len(values) - 1}
 }
+
+// lanes is how many parameter sets smoothLanes runs side by side. One run
+// of the recursion is a chain of dependent floating-point operations that
+// leaves the processor waiting on each result; independent runs interleaved
+// in one loop fill that wait, so the grid search costs about what a few runs
+// cost alone.
+const lanes = 6
+
+// smoothLanes returns the one-step SSE of smooth for each of ps, from the
+// same state and scale, in one pass over values. Each lane performs smooth's
+// operations in smooth's order, so each sum is smooth's.
+func smoothLanes(values []float64, ps *[lanes]params, s state, scale float64) [lanes]float64 {
+	inv := 1 / scale
+	var l, b, sse, alpha, beta, phi [lanes]float64
+	for k, p := range ps {
+		l[k], b[k] = s.level, s.trend
+		alpha[k], beta[k], phi[k] = p.alpha, p.beta, p.phi
+	}
+	for _, y := range values[1:] {
+		for k := range lanes {
+			f := l[k] + phi[k]*b[k]
+			e := y - f
+			se := e * inv
+			sse[k] += se * se
+			l[k] = f + alpha[k]*e
+			b[k] = phi[k]*b[k] + beta[k]*e
+		}
+	}
+	return sse
+}

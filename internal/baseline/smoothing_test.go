@@ -72,3 +72,38 @@ func TestRMSE(t *testing.T) {
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*max(1, math.Abs(b)) }
+
+// TestSmoothLanesMatchesSmooth checks that the interleaved runs sum exactly
+// what one run at a time does, so the grid search picks the same point.
+func TestSmoothLanesMatchesSmooth(t *testing.T) {
+	values := seasonal(120, 5)
+	s, scale := initialState(values), seriesScale(values)
+	for i := 0; i+lanes <= len(grid); i += lanes {
+		batch := [lanes]params(grid[i : i+lanes])
+		for k, sse := range smoothLanes(values, &batch, s, scale) {
+			if want := smooth(values, batch[k], s, scale).sse; sse != want {
+				t.Errorf("%+v: SSE %v side by side, %v alone", batch[k], sse, want)
+			}
+		}
+	}
+}
+
+// TestSearchGridTakesTheBestPoint compares the grid search with smoothing
+// every point alone.
+func TestSearchGridTakesTheBestPoint(t *testing.T) {
+	for _, values := range [][]float64{seasonal(60, 2), noisyLinear(40, 5, 1, 0.5, 3), {3, 1, 4, 1, 5}} {
+		s, scale := initialState(values), seriesScale(values)
+		want, wantSSE := grid[0], math.Inf(1)
+		for _, p := range grid {
+			if sse := smooth(values, p, s, scale).sse; sse < wantSSE {
+				want, wantSSE = p, sse
+			}
+		}
+		if got, sse := searchGrid(values, s, scale); got != want || sse != wantSSE {
+			t.Errorf("searchGrid() = %+v (SSE %v), want %+v (SSE %v)", got, sse, want, wantSSE)
+		}
+	}
+	if len(grid) != len(gridAlpha)*len(gridBetaShare)*len(gridPhi) {
+		t.Errorf("grid has %d points", len(grid))
+	}
+}

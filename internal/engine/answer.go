@@ -1,6 +1,9 @@
 package engine
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // answer is a provider's JSON after lenient reading: aliases resolved, lists
 // in one shape, nothing validated yet.
@@ -14,7 +17,8 @@ type answer struct {
 
 // rawPrediction is one prediction as the provider wrote it.
 type rawPrediction struct {
-	period              string
+	period              string // label, or the key of an object keyed by period
+	step                number // an explicit "index" or "step" field
 	value, lower, upper number
 }
 
@@ -23,49 +27,122 @@ type rawBottleneck struct {
 	name, severity, period, description string
 }
 
-// maxEnvelopes is how deep decodeAnswer looks into envelopes, enough for
-// Cloudflare's {"result": {"response": {…}}}.
-const maxEnvelopes = 2
+// Bounds on what is read. The JSON itself is bounded by maxAnswerBytes;
+// these bound the work done on lists far longer than any valid answer.
+const (
+	// maxEnvelopes is how deep decodeAnswer looks into envelopes, enough for
+	// Cloudflare's {"result": {"response": …}}.
+	maxEnvelopes = 2
+	// maxRawPredictions is how many predictions are read: a valid answer has
+	// at most MaxHorizon, and a provider that repeats the history first adds
+	// at most MaxHistory.
+	maxRawPredictions = MaxHistory + MaxHorizon
+	// maxRawBottlenecks is how many of the provider's bottlenecks are read
+	// before the most severe maxBottlenecks are kept.
+	maxRawBottlenecks = 5 * maxBottlenecks
+)
+
+// Field names and their aliases, matched without regard to case.
+var (
+	predictionsFields = []string{"predictions", "forecast", "forecasts"}
+	envelopeFields    = []string{"response", "result", "data", "output"}
+	valueFields       = []string{"value", "forecast", "predicted", "prediction", "estimate", "mean"}
+	lowerFields       = []string{"lower", "lowerBound", "lower_bound", "low", "min"}
+	upperFields       = []string{"upper", "upperBound", "upper_bound", "high", "max"}
+)
 
 // decodeAnswer reads the answer schema from obj, accepting the aliases
 // providers use instead of its field names (matched ignoring case, as
-// encoding/json does) and envelopes around it.
+// encoding/json does) and envelopes around it: an object under "response",
+// "result", "data" or "output", or a string there holding the answer text,
+// as Cloudflare Workers AI sends it with and without a JSON schema.
 func decodeAnswer(obj value) (answer, error) {
 	for range maxEnvelopes + 1 {
-		if preds, ok := obj.field("predictions", "forecast"); ok {
-			items, err := readPredictions(preds)
-			if err != nil {
-				return answer{}, err
+		if preds, ok := obj.field(predictionsFields...); ok {
+			if _, nested := preds.field(predictionsFields...); !nested {
+				return answerFrom(obj, preds)
 			}
-			return answer{
-				summary:     obj.textAt("summary"),
-				riskLevel:   obj.textAt("riskLevel", "risk_level", "risk"),
-				confidence:  obj.numberAt("confidence", "confidenceScore", "confidence_score"),
-				predictions: items,
-				bottlenecks: readBottlenecks(obj),
-			}, nil
+			obj = preds // {"forecast": {"predictions": …}} is an envelope
+			continue
 		}
-		inner, ok := obj.field("response", "result", "data")
-		if !ok || inner.kind() != kindObject {
+		inner, ok := obj.field(envelopeFields...)
+		if !ok {
 			break
 		}
-		obj = inner
+		switch inner.kind() {
+		case kindObject:
+			obj = inner
+			continue
+		case kindString:
+			var err error
+			if obj, err = extractJSON(inner.text()); err != nil {
+				return answer{}, err
+			}
+			continue
+		}
+		break
 	}
 	return answer{}, errorf(ReasonSchemaViolation,
-		`the answer has no "predictions": want a list of {"period", "value", "lower", "upper"} objects`)
+		`the answer has no "predictions" (its fields: %s): want a list of {"period", "value", "lower", "upper"} objects`, fieldNames(obj))
 }
 
-// readPredictions reads a list of prediction objects or bare numbers, or an
-// object keyed by period label, keeping the document order.
+// maxFieldNames is how many field names an error message lists.
+const maxFieldNames = 8
+
+// fieldNames lists the keys of obj for an error message.
+func fieldNames(obj value) string {
+	var b strings.Builder
+	n := 0
+	for key := range obj.children() {
+		if n == maxFieldNames {
+			b.WriteString(", …")
+			break
+		}
+		if n > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(prefix(key, maxInvalidEcho)))
+		n++
+	}
+	if n == 0 {
+		return "none"
+	}
+	return b.String()
+}
+
+// answerFrom reads the answer fields of obj, whose predictions are preds.
+func answerFrom(obj, preds value) (answer, error) {
+	items, err := readPredictions(preds)
+	if err != nil {
+		return answer{}, err
+	}
+	return answer{
+		summary:     obj.textAt("summary"),
+		riskLevel:   obj.textAt("riskLevel", "risk_level", "risk"),
+		confidence:  obj.numberAt("confidence", "confidenceScore", "confidence_score", "confidenceLevel"),
+		predictions: items,
+		bottlenecks: readBottlenecks(obj),
+	}, nil
+}
+
+// readPredictions reads a list of prediction objects, [period, value,
+// lower, upper] tuples or bare numbers, or an object keyed by period label
+// or step number, keeping the document order.
 func readPredictions(list value) ([]rawPrediction, error) {
 	if k := list.kind(); k != kindArray && k != kindObject {
 		return nil, errorf(ReasonSchemaViolation, `"predictions" is %s; want a list of {"period", "value", "lower", "upper"} objects`, describeKind(list))
 	}
-	out := make([]rawPrediction, 0, list.len())
+	out := make([]rawPrediction, 0, min(list.len(), maxRawPredictions))
 	for key, item := range list.children() { // key is the period of an object keyed by period
-		if item.kind() == kindObject {
+		if len(out) == maxRawPredictions {
+			break
+		}
+		switch item.kind() {
+		case kindObject:
 			out = append(out, predictionFrom(item, key))
-		} else {
+		case kindArray:
+			out = append(out, predictionFromTuple(item, key))
+		default:
 			out = append(out, rawPrediction{period: key, value: numberOf(item)})
 		}
 	}
@@ -76,32 +153,57 @@ func readPredictions(list value) ([]rawPrediction, error) {
 // label from an object keyed by period.
 func predictionFrom(obj value, period string) rawPrediction {
 	if period == "" {
-		period = obj.textAt("period", "date")
+		period = obj.textAt("period", "date", "label")
 	}
 	return rawPrediction{
 		period: period,
-		value:  obj.numberAt("value", "forecast", "predicted"),
-		lower:  obj.numberAt("lower", "lowerBound", "lower_bound"),
-		upper:  obj.numberAt("upper", "upperBound", "upper_bound"),
+		step:   obj.numberAt("index", "step"),
+		value:  obj.numberAt(valueFields...),
+		lower:  obj.numberAt(lowerFields...),
+		upper:  obj.numberAt(upperFields...),
 	}
+}
+
+// predictionFromTuple reads a prediction written as a list: the value, the
+// lower and the upper bound, after a period label when the first item is a
+// string or the list has four items.
+func predictionFromTuple(list value, period string) rawPrediction {
+	var nums [3]number
+	n, i, labelled := 0, 0, list.len() > len(nums)
+	for _, item := range list.children() {
+		switch {
+		case i == 0 && (labelled || item.kind() == kindString):
+			if period == "" {
+				period = textOf(item)
+			}
+		case n < len(nums):
+			nums[n] = numberOf(item)
+			n++
+		}
+		i++
+	}
+	return rawPrediction{period: period, value: nums[0], lower: nums[1], upper: nums[2]}
 }
 
 // readBottlenecks reads a list of bottleneck objects or plain strings.
 // Anything else is dropped rather than failing the answer: bottlenecks are
 // commentary, the predictions are the result.
 func readBottlenecks(obj value) []rawBottleneck {
-	list, ok := obj.field("bottlenecks")
+	list, ok := obj.field("bottlenecks", "constraints")
 	if !ok || list.kind() != kindArray {
 		return nil
 	}
-	out := make([]rawBottleneck, 0, list.len())
+	out := make([]rawBottleneck, 0, min(list.len(), maxRawBottlenecks))
 	for _, item := range list.children() {
+		if len(out) == maxRawBottlenecks {
+			break
+		}
 		switch item.kind() {
 		case kindObject:
 			out = append(out, rawBottleneck{
 				name:        item.textAt("name", "title"),
-				severity:    item.textAt("severity", "level"),
-				period:      item.textAt("period"),
+				severity:    item.textAt("severity", "level", "risk"),
+				period:      item.textAt("period", "date"),
 				description: item.textAt("description", "details"),
 			})
 		case kindString:

@@ -14,7 +14,7 @@ func TestDecodeAnswer(t *testing.T) {
 		summary string
 		risk    string
 		names   []string // bottleneck names
-		reason  string
+		reason  Reason
 	}{
 		{name: "schema", json: `{"summary":"s","riskLevel":"High","predictions":[{"period":"a","value":1}],"bottlenecks":[{"name":"b"}]}`,
 			periods: []string{"a"}, values: []float64{1}, summary: "s", risk: "High", names: []string{"b"}},
@@ -33,6 +33,16 @@ func TestDecodeAnswer(t *testing.T) {
 		{name: "bottleneck strings and junk", json: `{"predictions":[],"bottlenecks":["jam",3,null,{"name":"n"}]}`,
 			names: []string{"jam", "n"}},
 		{name: "bottlenecks not a list", json: `{"predictions":[],"bottlenecks":"none"}`},
+		{name: "Cloudflare response as a string", json: `{"result":{"response":"Sure:\n` + "```json" + `\n{\"predictions\":[11]}\n` + "```" + `"},"success":true}`,
+			periods: []string{""}, values: []float64{11}},
+		{name: "Cloudflare response string cut off", json: `{"result":{"response":"{\"predictions\":[1"},"success":true}`, reason: ReasonTruncated},
+		{name: "Cloudflare response string refusing", json: `{"result":{"response":"I can't help with that."},"success":true}`, reason: ReasonNoJSON},
+		{name: "forecast object around predictions", json: `{"forecast":{"summary":"s","predictions":[12]}}`,
+			periods: []string{""}, values: []float64{12}, summary: "s"},
+		{name: "tuples", json: `{"predictions":[["a",13,12,14],[14],[2026,15,14,16]]}`,
+			periods: []string{"a", "", "2026"}, values: []float64{13, 14, 15}},
+		{name: "keyed by step", json: `{"predictions":{"2":{"value":17},"1":16}}`, periods: []string{"2", "1"}, values: []float64{17, 16}},
+		{name: "value aliases", json: `{"predictions":[{"label":"a","estimate":18},{"mean":19}]}`, periods: []string{"a", ""}, values: []float64{18, 19}},
 		{name: "no predictions", json: `{"summary":"s"}`, reason: ReasonSchemaViolation},
 		{name: "predictions a string", json: `{"predictions":"soon"}`, reason: ReasonSchemaViolation},
 		{name: "envelope too deep", json: `{"data":{"data":{"data":{"predictions":[1]}}}}`, reason: ReasonSchemaViolation},

@@ -18,27 +18,14 @@ const capacityExceeded = "capacity exceeded"
 // period whose predicted value exceeds capacity, unless the provider already
 // named a bottleneck for that period. Entries with neither a name nor a
 // description are dropped; an unknown severity is Moderate. When there are
-// more than maxBottlenecks, the most severe are kept, earlier ones first
-// among equals.
+// more than maxBottlenecks, the most severe are kept (earlier ones first
+// among equals), in their order.
 func buildBottlenecks(raw []rawBottleneck, d Data, preds []Prediction) []Bottleneck {
-	out := make([]Bottleneck, 0, min(len(raw)+len(preds), maxBottlenecks+len(preds)))
-	for _, r := range raw[:min(len(raw), maxBottlenecks)] {
-		b := Bottleneck{
-			Name:        cleanText(r.name, maxName),
-			Period:      cleanText(r.period, maxPeriod),
-			Description: cleanText(r.description, maxDescription),
-			Severity:    RiskModerate,
+	out := make([]Bottleneck, 0, len(raw)+len(preds))
+	for _, r := range raw {
+		if b, ok := cleanBottleneck(r); ok {
+			out = append(out, b)
 		}
-		if b.Name == "" && b.Description == "" {
-			continue
-		}
-		if b.Name == "" {
-			b.Name = truncateRunes(b.Description, maxName)
-		}
-		if level, ok := parseRiskLevel(r.severity); ok {
-			b.Severity = level
-		}
-		out = append(out, b)
 	}
 	if d.Capacity != nil {
 		for _, p := range preds {
@@ -47,11 +34,48 @@ func buildBottlenecks(raw []rawBottleneck, d Data, preds []Prediction) []Bottlen
 			}
 		}
 	}
-	if len(out) > maxBottlenecks {
-		slices.SortStableFunc(out, func(a, b Bottleneck) int {
-			return cmp.Compare(b.Severity.rank(), a.Severity.rank())
-		})
-		out = out[:maxBottlenecks]
+	return mostSevere(out, maxBottlenecks)
+}
+
+// cleanBottleneck bounds and cleans the provider's texts; it reports false
+// for an entry with neither a name nor a description.
+func cleanBottleneck(r rawBottleneck) (Bottleneck, bool) {
+	b := Bottleneck{
+		Name:        cleanText(r.name, maxName),
+		Period:      cleanText(r.period, maxPeriod),
+		Description: cleanText(r.description, maxDescription),
+		Severity:    RiskModerate,
+	}
+	if b.Name == "" && b.Description == "" {
+		return Bottleneck{}, false
+	}
+	if b.Name == "" {
+		b.Name = truncateRunes(b.Description, maxName)
+	}
+	if level, ok := parseRiskLevel(r.severity); ok {
+		b.Severity = level
+	}
+	return b, true
+}
+
+// mostSevere keeps the limit most severe of bs, earlier ones first among
+// equals, in their original order.
+func mostSevere(bs []Bottleneck, limit int) []Bottleneck {
+	if len(bs) <= limit {
+		return bs
+	}
+	ranked := make([]int, len(bs))
+	for i := range ranked {
+		ranked[i] = i
+	}
+	slices.SortStableFunc(ranked, func(i, j int) int {
+		return cmp.Compare(bs[j].Severity.rank(), bs[i].Severity.rank())
+	})
+	kept := ranked[:limit]
+	slices.Sort(kept)
+	out := make([]Bottleneck, limit)
+	for i, k := range kept {
+		out[i] = bs[k]
 	}
 	return out
 }

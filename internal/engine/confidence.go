@@ -33,21 +33,25 @@ const (
 // 0 to 100:
 //
 //	provider   the provider's own confidence (0–1, 0–100 or "85%"), if given
-//	quality    length × outliers: length is 0.5 at 3 history points rising
-//	           linearly to 1 at 24; outliers is 1 - 2·(share of period-to-
-//	           period changes whose robust z-score |0.6745·(d - median)/MAD|
-//	           exceeds 3.5), floored at 0
+//	quality    length × regularity × completeness of the history:
+//	           length is 0.5 at 3 points rising linearly to 1 at 24;
+//	           regularity is 1 - 2·(share of period-to-period changes whose
+//	           robust z-score |0.6745·(c - median)/MAD| exceeds 3.5);
+//	           completeness is 1 - 2·(share of the periods the history spans
+//	           that are missing, see gapShare); both floored at 0
 //	width      1 - mean of min((u - l) / |v|, 1): an interval as wide as
 //	           the value earns nothing
 //	agreement  mean over periods of clamp(1 - |v - b| / (2·s)) where b is the
 //	           baseline forecast and s its interval half-width (at least 5%
 //	           of |b|): inside the baseline's interval earns at least half
 //
-// with weights 0.30, 0.25, 0.20 and 0.25. For example, a provider at 80%,
-// 24 clean history points (quality 1), intervals ±10% (width 0.8) and
+// with weights 0.30, 0.25, 0.20 and 0.25, divided by the sum of the weights
+// of the components present (the provider's figure is optional; agreement
+// needs a baseline forecast). For example, a provider at 80%, 24 regular,
+// complete history points (quality 1), intervals ±10% (width 0.8) and
 // predictions matching the baseline (agreement 1) give
 // 0.3·0.8 + 0.25·1 + 0.2·0.8 + 0.25·1 = 0.90, so 90.
-func assessConfidence(provider number, history []float64, preds []Prediction, base []baseline.Point) int {
+func assessConfidence(provider number, d Data, history []float64, preds []Prediction, base []baseline.Point) int {
 	var sum, weights float64
 	add := func(weight, value float64) {
 		sum += weight * clamp01(value)
@@ -56,7 +60,7 @@ func assessConfidence(provider number, history []float64, preds []Prediction, ba
 	if c, ok := providerConfidence(provider); ok {
 		add(weightProvider, c)
 	}
-	add(weightQuality, dataQuality(history))
+	add(weightQuality, dataQuality(d, history))
 	add(weightWidth, 1-meanCappedWidth(preds))
 	if a, ok := agreement(preds, base); ok {
 		add(weightAgreement, a)
@@ -76,10 +80,45 @@ func providerConfidence(n number) (float64, bool) {
 	return clamp01(n.value), true
 }
 
-// dataQuality scores the history's length and the share of outlying changes.
-func dataQuality(history []float64) float64 {
-	length := 0.5 + 0.5*clamp01(float64(len(history)-MinHistory)/float64(fullHistory-MinHistory))
-	return length * clamp01(1-2*outlierShare(history))
+// dataQuality scores the history's length, regularity and completeness.
+func dataQuality(d Data, history []float64) float64 {
+	return lengthCredit(len(history)) * clamp01(1-2*outlierShare(history)) * clamp01(1-2*gapShare(d))
+}
+
+// lengthCredit is 0.5 for MinHistory points rising linearly to 1 for
+// fullHistory points or more.
+func lengthCredit(n int) float64 {
+	return 0.5 + 0.5*clamp01(float64(n-MinHistory)/float64(fullHistory-MinHistory))
+}
+
+// gapShare is the share of the periods a history spans that it lacks. Each
+// pair of consecutive labels that both read as periods of the kind (see
+// ordinal) is judged: a step of k > 1 periods misses k - 1, and a step of 0
+// or less (a repeated or out-of-order label) counts as one missing. The
+// share is missing / (judged pairs + 1 + missing): for a history labelled
+// throughout, the missing periods over the periods its span holds. Labels
+// that do not read as periods are not judged, so unlabelled history has no
+// gaps.
+func gapShare(d Data) float64 {
+	missing, judged := 0, 0
+	prev, prevOK := 0, false
+	for _, p := range d.History {
+		cur, ok := ordinal(d.Period, p.Period)
+		if ok && prevOK {
+			judged++
+			switch step := cur - prev; {
+			case step > 1:
+				missing += step - 1
+			case step < 1:
+				missing++
+			}
+		}
+		prev, prevOK = cur, ok
+	}
+	if missing == 0 {
+		return 0
+	}
+	return float64(missing) / float64(judged+1+missing)
 }
 
 // outlierShare is the share of period-to-period changes that are outliers by

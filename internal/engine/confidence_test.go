@@ -58,7 +58,7 @@ func TestAssessConfidence(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := assessConfidence(tt.provider, tt.history, tt.preds, tt.base); got != tt.want {
+			if got := assessConfidence(tt.provider, Data{}, tt.history, tt.preds, tt.base); got != tt.want {
 				t.Errorf("assessConfidence() = %d, want %d", got, tt.want)
 			}
 		})

@@ -3,6 +3,8 @@ package engine
 import (
 	"math"
 	"strconv"
+	"strings"
+	"unicode"
 )
 
 // Period kinds a series can be sampled at.
@@ -81,6 +83,45 @@ func (d Data) values() []float64 {
 		values[i] = p.Value
 	}
 	return values
+}
+
+// signedWords are words of a unit or subject that name a quantity which can
+// fall below zero: a change, a balance, a temperature, a percentage (a growth
+// rate is one).
+var signedWords = []string{
+	"balance", "change", "delta", "difference", "growth", "margin", "net", "profit",
+	"percent", "percentage", "pct", "pp", "rate", "return", "temperature",
+	"degree", "degrees", "celsius", "fahrenheit",
+}
+
+// isCount reports whether the series is a count or an amount that cannot be
+// negative (throughput, vehicles, tonnes, kTEU, …), so that its forecast
+// cannot be either: true unless a history value is negative, or the unit is
+// or contains "%" or "°", or a word of the unit or subject is one of
+// signedWords ("trade balance", "growth", "pp").
+func (d Data) isCount() bool {
+	for _, p := range d.History {
+		if p.Value < 0 {
+			return false
+		}
+	}
+	if strings.ContainsAny(d.Unit, "%°") {
+		return false
+	}
+	return !hasWord(d.Unit, signedWords) && !hasWord(d.Subject, signedWords)
+}
+
+// hasWord reports whether s, split into words at anything but letters, has
+// one of words, in any case.
+func hasWord(s string, words []string) bool {
+	for field := range strings.FieldsFuncSeq(s, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		for _, w := range words {
+			if strings.EqualFold(field, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

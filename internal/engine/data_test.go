@@ -69,3 +69,32 @@ func TestDataValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestDataIsCount(t *testing.T) {
+	tests := []struct {
+		name    string
+		unit    string
+		subject string
+		values  []float64
+		want    bool
+	}{
+		{"throughput in kTEU", "kTEU", "container port throughput", []float64{1, 2, 3}, true},
+		{"no unit", "", "vehicles", []float64{1, 2, 3}, true},
+		{"a negative history value", "kTEU", "throughput", []float64{1, -2, 3}, false},
+		{"percent sign", "%", "utilization", []float64{80, 85, 90}, false},
+		{"percentage points", "pp", "", []float64{1, 2, 3}, false},
+		{"degrees", "°C", "port temperature", []float64{1, 2, 3}, false},
+		{"balance in the subject", "USD bn", "trade balance", []float64{1, 2, 3}, false},
+		{"growth rate", "", "Growth-Rate of exports", []float64{1, 2, 3}, false},
+		{"a word inside another is no match", "", "network traffic", []float64{1, 2, 3}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := monthly(tt.values...)
+			d.Unit, d.Subject = tt.unit, tt.subject
+			if got := d.isCount(); got != tt.want {
+				t.Errorf("isCount() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

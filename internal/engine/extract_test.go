@@ -11,7 +11,7 @@ func TestExtractJSON(t *testing.T) {
 		name   string
 		raw    string
 		want   string // the extracted object; empty when an error is expected
-		reason string
+		reason Reason
 	}{
 		{"plain", `{"a":1}`, `{"a":1}`, ""},
 		{"surrounding space", "\n  {\"a\":1}\n", `{"a":1}`, ""},
@@ -58,7 +58,7 @@ func TestExtractJSONBoundsWork(t *testing.T) {
 	tests := []struct {
 		name   string
 		raw    string
-		reason string
+		reason Reason
 	}{
 		{"many prose braces", strings.Repeat("{ ", 100_000), ReasonNoJSON},
 		{"object beyond the read limit is cut", `{"a":"` + strings.Repeat("x", maxAnswerBytes) + `"}`, ReasonTruncated},

@@ -3,6 +3,7 @@ package engine
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -19,6 +20,9 @@ func seedAnswers(tb testing.TB) []string {
 		`{"result":{"response":{"predictions":[1,2,3,4,5,6]}}}`,
 		`{"predictions":[1e308,-1e308,1e-308,0,-0,5],"confidence":"1e3%"}`,
 		`{"a":"\u00e9\ud83d\ude00\n\"","b":[1,-0.5e3,true,false,null,{},[]],"c":{"d":{"e":[[]]}}}`,
+		`{"result":{"response":"{\"predictions\":{\"2\":2,\"1\":1,\"3\":3,\"4\":4,\"5\":5,\"6\":6}}"}}`,
+		`{"forecast":{"predictions":[["2025-07",1,0,2],[2],[3,2,4],[4],[5],[6]]},"riskLevel":"very-high"}`,
+		`{"predictions":[{"index":0,"value":-1,"lower":"-2","upper":"1%"},{"step":1,"mean":"1,000"}]}`,
 	}
 	for _, file := range files {
 		b, err := os.ReadFile(file)
@@ -30,9 +34,9 @@ func seedAnswers(tb testing.TB) []string {
 	return seeds
 }
 
-// FuzzNormalize checks that Normalize never panics and that every Result it
-// returns keeps the invariants, for random answers and random horizons and
-// capacities.
+// FuzzNormalize checks that Normalize never panics, that it returns either
+// an *Error and the zero Result or a Result that keeps the invariants, for
+// random answers and random horizons and capacities.
 func FuzzNormalize(f *testing.F) {
 	for _, seed := range seedAnswers(f) {
 		f.Add(seed, uint8(6), 1000.0)
@@ -49,6 +53,9 @@ func FuzzNormalize(f *testing.F) {
 		if err != nil {
 			if _, ok := err.(*Error); !ok {
 				t.Fatalf("error %T is not *Error", err)
+			}
+			if !reflect.DeepEqual(r, Result{}) {
+				t.Fatalf("error %v with a half-filled result %+v", err, r)
 			}
 			return
 		}

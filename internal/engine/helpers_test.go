@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -15,6 +16,17 @@ func portData() Data {
 	)
 	d.Capacity = ptr(1000)
 	d.Actual = map[string]string{"utilization": "0.93", "vesselsWaiting": "4"}
+	return d
+}
+
+// weeklyData is the request behind testdata/answers/fake-groq-weekly.json: a
+// falling weekly parcel series without a capacity, twelve weeks ahead (the
+// fake provider's tests use the same).
+func weeklyData() Data {
+	d := Data{Region: "EU", Subject: "parcels", Period: PeriodWeek, Horizon: 12}
+	for i := range 30 {
+		d.History = append(d.History, Point{Period: fmt.Sprintf("2025-W%02d", i+1), Value: 5000 - 37*float64(i) + float64(i%3)*20})
+	}
 	return d
 }
 

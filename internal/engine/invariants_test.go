@@ -32,6 +32,23 @@ func checkInvariants(t *testing.T, r Result, d Data) {
 	if levelForScore(r.RiskScore) != r.RiskLevel {
 		t.Errorf("level %s does not match score %d", r.RiskLevel, r.RiskScore)
 	}
+	if byNumbers := assessRisk(d, d.values(), r.Predictions, "", false); abs(byNumbers.level.rank()-r.RiskLevel.rank()) > 1 {
+		t.Errorf("level %s is more than one level from %s, the numbers' level", r.RiskLevel, byNumbers.level)
+	}
+	if d.isCount() {
+		for i, p := range r.Predictions {
+			if p.Lower < 0 {
+				t.Errorf("prediction %d of a count is negative: %+v", i, p)
+			}
+		}
+	}
+	if d.Capacity != nil && len(r.Bottlenecks) < maxBottlenecks {
+		for _, p := range r.Predictions {
+			if p.Value > *d.Capacity && !hasPeriod(r.Bottlenecks, p.Period) {
+				t.Errorf("%s is over capacity (%v > %v) but has no bottleneck", p.Period, p.Value, *d.Capacity)
+			}
+		}
+	}
 	wantText(t, "summary", r.Summary, maxSummary, false)
 	if len(r.Bottlenecks) > maxBottlenecks {
 		t.Errorf("%d bottlenecks, want at most %d", len(r.Bottlenecks), maxBottlenecks)
@@ -45,6 +62,8 @@ func checkInvariants(t *testing.T, r Result, d Data) {
 		}
 	}
 }
+
+func abs(n int) int { return max(n, -n) }
 
 func wantText(t *testing.T, what, s string, limit int, mayBeEmpty bool) {
 	t.Helper()

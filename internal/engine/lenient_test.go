@@ -1,6 +1,10 @@
 package engine
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func TestNumberOf(t *testing.T) {
 	tests := []struct {
@@ -72,4 +76,60 @@ func TestTextOf(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseNumber checks the lenient reading of numbers written as text: it
+// never panics; what it reads is what strconv reads once the thousands
+// separators and the percent sign are gone; what it refuses it says; and any
+// float written with thousands separators, or as a percentage, reads back
+// exactly.
+func FuzzParseNumber(f *testing.F) {
+	for _, seed := range []string{"1,250.5", "-1,000,000", "85%", " 0.85 % ", "1,5", "12,34,567", ",100", "1,000,", "NaN", "-Inf", "1e999", "+3", "0x1p4", "1_000", "", "%", "1,000.5e3"} {
+		f.Add(seed, 1234567.25)
+	}
+	f.Fuzz(func(t *testing.T, s string, v float64) {
+		n := parseNumber(s)
+		switch {
+		case n.set && n.invalid != "":
+			t.Fatalf("parseNumber(%q) = %+v: both read and refused", s, n)
+		case n.set:
+			plain := strings.ReplaceAll(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%")), ",", "")
+			want, err := strconv.ParseFloat(plain, 64)
+			if err != nil || !(want == n.value || (want != want && n.value != n.value)) {
+				t.Fatalf("parseNumber(%q) = %v; strconv reads %q as %v (%v)", s, n.value, plain, want, err)
+			}
+		case strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%")) != "" && n.invalid == "":
+			t.Fatalf("parseNumber(%q) = %+v: neither read nor refused", s, n)
+		}
+
+		if !finite(v) {
+			return
+		}
+		for _, text := range []string{withThousands(v), withThousands(v) + "%"} {
+			if got := parseNumber(text); !got.set || got.value != v || got.percent != strings.HasSuffix(text, "%") {
+				t.Fatalf("parseNumber(%q) = %+v, want %v", text, got, v)
+			}
+		}
+	})
+}
+
+// withThousands writes v in full with a comma between groups of three
+// digits, as "1,234,567.25".
+func withThousands(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	sign, intPart, frac := "", s, ""
+	if strings.HasPrefix(intPart, "-") {
+		sign, intPart = "-", intPart[1:]
+	}
+	if i := strings.IndexByte(intPart, '.'); i >= 0 {
+		intPart, frac = intPart[:i], intPart[i:]
+	}
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return sign + b.String() + frac
 }

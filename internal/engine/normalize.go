@@ -11,10 +11,11 @@ import (
 // The steps, each refusing with its own reason: validate the request
 // (ReasonInvalidInput), extract the JSON (ReasonNoJSON, ReasonTruncated),
 // read it leniently (ReasonSchemaViolation), align and repair the
-// predictions against the baseline model (ReasonTooFewPredictions,
-// ReasonInvalidNumber, ReasonSchemaViolation), then compute risk, bottlenecks
-// and confidence, which cannot fail. The result is either complete and valid
-// or not returned at all.
+// predictions against the baseline model, raising a count's negative numbers
+// to zero (ReasonTooFewPredictions, ReasonInvalidNumber,
+// ReasonSchemaViolation), then compute risk, bottlenecks and confidence,
+// which cannot fail. The result is either complete and valid or not returned
+// at all: on error the Result is the zero value.
 func Normalize(raw string, d Data) (Result, error) {
 	if err := d.Validate(); err != nil {
 		return Result{}, err
@@ -30,7 +31,7 @@ func Normalize(raw string, d Data) (Result, error) {
 	periods := d.Periods()
 	history := d.values()
 	base := baselineForecast(history, len(periods))
-	preds, err := buildPredictions(ans.predictions, periods, base)
+	preds, err := buildPredictions(ans.predictions, periods, base, d.isCount())
 	if err != nil {
 		return Result{}, err
 	}
@@ -40,7 +41,7 @@ func Normalize(raw string, d Data) (Result, error) {
 		Summary:     cleanText(ans.summary, maxSummary),
 		RiskLevel:   risk.level,
 		RiskScore:   risk.score,
-		Confidence:  assessConfidence(ans.confidence, history, preds, base),
+		Confidence:  assessConfidence(ans.confidence, d, history, preds, base),
 		Predictions: preds,
 		Bottlenecks: buildBottlenecks(ans.bottlenecks, d, preds),
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -35,7 +36,7 @@ func TestNormalizeRepairsAndRefuses(t *testing.T) {
 	tests := []struct {
 		name   string
 		raw    string
-		reason string
+		reason Reason
 		check  func(t *testing.T, r Result)
 	}{
 		{name: "swapped bounds", raw: answerWith(replace(0, `{"period":"2025-07","value":950,"lower":990,"upper":910}`), ""),
@@ -74,11 +75,46 @@ func TestNormalizeRepairsAndRefuses(t *testing.T) {
 		{name: "at most 20 bottlenecks, most severe kept", raw: answerWith(sixPredictions(),
 			`"bottlenecks":[`+strings.Repeat(`{"name":"minor one","severity":"low"},`, 25)+`{"name":"big","severity":"critical"}]`),
 			check: func(t *testing.T, r Result) {
-				if len(r.Bottlenecks) != maxBottlenecks || r.Bottlenecks[0].Name != "minor one" {
-					t.Errorf("%d bottlenecks, first %+v", len(r.Bottlenecks), r.Bottlenecks[0])
+				// The critical one, listed last, is kept, in its place.
+				if n := len(r.Bottlenecks); n != maxBottlenecks || r.Bottlenecks[0].Name != "minor one" || r.Bottlenecks[n-1].Name != "big" {
+					t.Errorf("%d bottlenecks, first %+v, last %+v", n, r.Bottlenecks[0], r.Bottlenecks[n-1])
 				}
 			}},
+		{name: "keyed by step number, out of order", raw: `{"predictions":{"3":960,"1":940,"2":{"value":950},"6":990,"5":980,"4":970}}`,
+			check: func(t *testing.T, r Result) {
+				for i, p := range r.Predictions {
+					if want := 940 + 10*float64(i); p.Value != want {
+						t.Errorf("prediction %d = %+v, want value %v", i, p, want)
+					}
+				}
+			}},
+		{name: "index fields from 0", raw: `{"predictions":[{"index":1,"value":950},{"index":0,"value":940},{"index":2,"value":960},{"index":3,"value":970},{"index":5,"value":990},{"index":4,"value":980}]}`,
+			check: func(t *testing.T, r Result) {
+				wantPrediction(t, r, 0, Prediction{"2025-07", 940, r.Predictions[0].Lower, r.Predictions[0].Upper})
+			}},
+		{name: "negative count raised to zero", raw: answerWith(replace(0, `{"period":"2025-07","value":-5,"lower":-20,"upper":10}`), ""),
+			check: func(t *testing.T, r Result) { wantPrediction(t, r, 0, Prediction{"2025-07", 0, 0, 10}) }},
+		{name: "derived bottlenecks when the provider names none", raw: answerWith(replace(4, `{"period":"2025-11","value":1080,"lower":1050,"upper":1110}`), ""),
+			check: func(t *testing.T, r Result) {
+				wantBottlenecks(t, r, "capacity exceeded@2025-11")
+				if r.Bottlenecks[0].Severity != RiskHigh {
+					t.Errorf("severity %s for 8%% over capacity, want High", r.Bottlenecks[0].Severity)
+				}
+			}},
+		{name: "provider's word moves the level one step at most", raw: `{"riskLevel":"catastrophic","predictions":[700,700,700,700,700,700]}`,
+			check: func(t *testing.T, r Result) {
+				// 30% under capacity and falling: Low by the numbers (score
+				// 0), Moderate with the provider's Critical.
+				if r.RiskLevel != RiskModerate || r.RiskScore != 25 {
+					t.Errorf("risk = %s %d, want Moderate 25", r.RiskLevel, r.RiskScore)
+				}
+			}},
+		{name: "Cloudflare native string response", raw: `{"result":{"response":` + strconv.Quote("```json\n"+answerWith(sixPredictions(), "")+"\n```") + `},"success":true}`,
+			check: func(t *testing.T, r Result) { wantPrediction(t, r, 5, Prediction{"2025-12", 990, 960, 1020}) }},
+		{name: "several objects: the first complete one counts", raw: "Answer:\n" + answerWith(sixPredictions(), "") + "\nExample of the format: " + `{"predictions":[1,2,3,4,5,6]}`,
+			check: func(t *testing.T, r Result) { wantPrediction(t, r, 0, Prediction{"2025-07", 940, 910, 970}) }},
 		{name: "too few", raw: answerWith(sixPredictions()[:5], ""), reason: ReasonTooFewPredictions},
+		{name: "too few in an object keyed by period", raw: `{"predictions":{"a":1,"b":2}}`, reason: ReasonTooFewPredictions},
 		{name: "empty list", raw: `{"predictions":[]}`, reason: ReasonTooFewPredictions},
 		{name: "no predictions", raw: `{"summary":"nothing"}`, reason: ReasonSchemaViolation},
 		{name: "predictions null", raw: `{"predictions":null}`, reason: ReasonSchemaViolation},

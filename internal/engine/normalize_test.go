@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -12,7 +13,8 @@ import (
 func TestNormalizeStoredAnswers(t *testing.T) {
 	tests := []struct {
 		file   string
-		reason string // expected error reason; empty for success
+		data   func() Data // the request; nil means portData
+		reason Reason      // expected error reason; empty for success
 		check  func(t *testing.T, r Result)
 	}{
 		{file: "openai-plain.json", check: func(t *testing.T, r Result) {
@@ -87,27 +89,69 @@ func TestNormalizeStoredAnswers(t *testing.T) {
 			wantPrediction(t, r, 0, Prediction{"2025-07", 941, 905, 977})
 			wantPrediction(t, r, 5, Prediction{"2025-12", 958, 896, 1020})
 		}},
+		// What the fake provider server (internal/fakeprovider) sends in each
+		// mode; testdata/genfake rewrites these files.
+		{file: "fake-openai-ok.json", check: func(t *testing.T, r Result) {
+			wantPrediction(t, r, 0, Prediction{"2025-07", 938.59, 914.68, 962.51})
+			wantRisk(t, r, RiskModerate)
+			wantBottlenecks(t, r, "container port throughput nearing capacity@2025-10", "Sustained growth@2025-12")
+		}},
+		{file: "fake-gemini-ok.json", check: func(t *testing.T, r Result) {
+			wantPrediction(t, r, 5, Prediction{"2025-12", 966.57, 907.99, 1025.15})
+		}},
+		{file: "fake-groq-weekly.json", data: weeklyData, check: func(t *testing.T, r Result) {
+			wantPrediction(t, r, 11, Prediction{"2025-W42", 3536.43, 3184.19, 3888.66})
+			wantRisk(t, r, RiskLow)
+			wantBottlenecks(t, r, "Sustained decline@2025-W42")
+		}},
+		{file: "fake-huggingface-fenced.md", check: func(t *testing.T, r Result) {
+			wantPrediction(t, r, 3, Prediction{"2025-10", 955.38, 907.55, 1003.21})
+			if !strings.HasPrefix(r.Summary, "Hugging Face forecast") {
+				t.Errorf("summary = %q", r.Summary)
+			}
+		}},
+		{file: "fake-cloudflare-native-object.json", check: func(t *testing.T, r Result) {
+			// The whole native envelope, its response an object (JSON mode).
+			wantPrediction(t, r, 0, Prediction{"2025-07", 938.59, 914.68, 962.51})
+		}},
+		{file: "fake-cloudflare-native-string.json", check: func(t *testing.T, r Result) {
+			// The native envelope without a schema: the response is a string
+			// holding a fenced answer.
+			wantPrediction(t, r, 0, Prediction{"2025-07", 938.59, 914.68, 962.51})
+		}},
+		{file: "fake-cloudflare-native-cut.json", reason: ReasonTruncated}, // the default 256-token cut, in the envelope
+		{file: "fake-cloudflare-blocked.json", reason: ReasonNoJSON},       // a refusal in prose, in the envelope
+		{file: "fake-openai-prose.txt", reason: ReasonNoJSON},
+		{file: "fake-gemini-truncated.txt", reason: ReasonTruncated},
+		{file: "fake-openai-schema.json", reason: ReasonSchemaViolation},
 		{file: "too-few.json", reason: ReasonTooFewPredictions},
 		{file: "truncated.txt", reason: ReasonTruncated},
 		{file: "none.txt", reason: ReasonNoJSON},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			r, err := Normalize(readAnswer(t, tt.file), portData())
+			d := portData()
+			if tt.data != nil {
+				d = tt.data()
+			}
+			r, err := Normalize(readAnswer(t, tt.file), d)
 			if tt.reason != "" {
 				wantReason(t, err, tt.reason)
+				if !reflect.DeepEqual(r, Result{}) {
+					t.Errorf("a refused answer returned a result: %+v", r)
+				}
 				return
 			}
 			if err != nil {
 				t.Fatalf("Normalize() error = %v", err)
 			}
-			checkInvariants(t, r, portData())
+			checkInvariants(t, r, d)
 			tt.check(t, r)
 		})
 	}
 }
 
-func wantReason(t *testing.T, err error, reason string) {
+func wantReason(t *testing.T, err error, reason Reason) {
 	t.Helper()
 	var e *Error
 	if !errors.As(err, &e) || e.Reason != reason {

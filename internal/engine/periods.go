@@ -47,75 +47,150 @@ func stepper(kind, last string) func(k int) string {
 		}
 		return dateStepper(last, 12, 0)
 	case PeriodQuarter:
-		if next := quarterStepper(last); next != nil {
-			return next
+		if q, ok := parseQuarter(last); ok {
+			return q.stepQuarters
 		}
 		return dateStepper(last, 3, 0)
 	case PeriodWeek:
-		if next := weekStepper(last); next != nil {
-			return next
+		if w, ok := parseWeek(last); ok {
+			return w.stepWeeks
 		}
 		return dateStepper(last, 0, 7)
 	case PeriodDay:
 		return dateStepper(last, 0, 1)
 	default: // month, and empty which means month
-		if len(last) == 7 && last[4] == '-' {
-			y, okY := digits(last[:4], 4)
-			m, okM := digits(last[5:], 2)
-			if okY && okM && m >= 1 && m <= 12 {
-				index := y*12 + m - 1
-				return func(k int) string { return formatYearMonth((index+k)/12, (index+k)%12+1) }
-			}
+		if y, m, ok := parseYearMonth(last); ok {
+			index := y*12 + m - 1
+			return func(k int) string { return formatYearMonth((index+k)/12, (index+k)%12+1) }
 		}
 		return dateStepper(last, 1, 0)
 	}
 }
 
-// quarterStepper reads "2025-Q4", "2025Q4" or "2025 q4" and keeps the
-// separator and the letter's case.
-func quarterStepper(last string) func(k int) string {
-	y, ok := digits(prefix(last, 4), 4)
-	if !ok {
-		return nil
+// ordinal numbers a label of the period kind on a calendar of such periods,
+// so that consecutive periods differ by one ("2025-12" and "2026-01", or
+// "2025-W52" and "2025-12-22" for weeks). It reports false when the label is
+// none of the kind's forms that Periods reads.
+func ordinal(kind, label string) (int, bool) {
+	label = strings.TrimSpace(label)
+	switch kind {
+	case PeriodYear:
+		if y, ok := digits(label, 4); ok {
+			return y, true
+		}
+	case PeriodQuarter:
+		if q, ok := parseQuarter(label); ok {
+			return q.year*4 + q.number - 1, true
+		}
+	case PeriodWeek:
+		if w, ok := parseWeek(label); ok {
+			return weekOrdinal(isoWeekMonday(w.year, w.number)), true
+		}
+	case PeriodDay: // days are only ever dates
+	default:
+		if y, m, ok := parseYearMonth(label); ok {
+			return y*12 + m - 1, true
+		}
 	}
-	sep, rest := splitSeparator(last[4:])
-	if len(rest) != 2 || (rest[0] != 'Q' && rest[0] != 'q') {
-		return nil
+	t, err := time.Parse(dateLayout, label)
+	if err != nil {
+		return 0, false
 	}
-	q, ok := digits(rest[1:], 1)
-	if !ok || q < 1 || q > 4 {
-		return nil
+	switch kind {
+	case PeriodYear:
+		return t.Year(), true
+	case PeriodQuarter:
+		return t.Year()*4 + (int(t.Month())-1)/3, true
+	case PeriodWeek:
+		return weekOrdinal(t), true
+	case PeriodDay:
+		return int(t.Unix() / secondsPerDay), true
 	}
-	letter, index := rest[:1], y*4+q-1
-	return func(k int) string {
-		return padded((index+k)/4, 4) + sep + letter + strconv.Itoa((index+k)%4+1)
-	}
+	return t.Year()*12 + int(t.Month()) - 1, true
 }
 
-// weekStepper reads ISO weeks "2025-W52" or "2025W52", keeping the
-// separator and the letter's case.
-func weekStepper(last string) func(k int) string {
-	y, ok := digits(prefix(last, 4), 4)
+const secondsPerDay = 24 * 60 * 60
+
+// weekOrdinal numbers the week (Monday to Sunday) that t falls in.
+func weekOrdinal(t time.Time) int {
+	// 1970-01-01 was a Thursday: count days from the Monday before it.
+	days := int(t.Unix()/secondsPerDay) + 3
+	if days < 0 {
+		return (days - 6) / 7 // round towards minus infinity
+	}
+	return days / 7
+}
+
+// isoWeekMonday is the Monday of ISO week w of year: week 1 is the week
+// with 4 January in it.
+func isoWeekMonday(year, w int) time.Time {
+	jan4 := time.Date(year, time.January, 4, 0, 0, 0, 0, time.UTC)
+	sinceMonday := (int(jan4.Weekday()) + 6) % 7
+	return jan4.AddDate(0, 0, 7*(w-1)-sinceMonday)
+}
+
+// parseYearMonth reads a "2025-06" month label.
+func parseYearMonth(s string) (year, month int, ok bool) {
+	if len(s) != 7 || s[4] != '-' {
+		return 0, 0, false
+	}
+	y, okY := digits(s[:4], 4)
+	m, okM := digits(s[5:], 2)
+	if !okY || !okM || m < 1 || m > 12 {
+		return 0, 0, false
+	}
+	return y, m, true
+}
+
+// numberedLabel is a quarter ("2025-Q4") or ISO week ("2025-W52") label:
+// the year, the quarter's or week's number, and how it was written, the
+// separator ("-", " " or none) and the letter's case.
+type numberedLabel struct {
+	year, number int
+	sep, letter  string
+}
+
+// parseQuarter reads "2025-Q4", "2025Q4" or "2025 q4".
+func parseQuarter(s string) (numberedLabel, bool) {
+	l, ok := parseNumbered(s, 'Q', 1)
+	return l, ok && l.number >= 1 && l.number <= 4
+}
+
+// parseWeek reads ISO weeks "2025-W52" or "2025W52", in any case.
+func parseWeek(s string) (numberedLabel, bool) {
+	l, ok := parseNumbered(s, 'W', 2)
+	return l, ok && l.number >= 1 && l.number <= isoWeeksIn(l.year)
+}
+
+// parseNumbered reads a four-digit year, an optional separator, the letter
+// in either case and a number of exactly width digits.
+func parseNumbered(s string, letter byte, width int) (numberedLabel, bool) {
+	y, ok := digits(prefix(s, 4), 4)
 	if !ok {
-		return nil
+		return numberedLabel{}, false
 	}
-	sep, rest := splitSeparator(last[4:])
-	if len(rest) != 3 || (rest[0] != 'W' && rest[0] != 'w') {
-		return nil
+	sep, rest := splitSeparator(s[4:])
+	if len(rest) != 1+width || (rest[0] != letter && rest[0] != letter+'a'-'A') {
+		return numberedLabel{}, false
 	}
-	w, ok := digits(rest[1:], 2)
-	if !ok || w < 1 || w > isoWeeksIn(y) {
-		return nil
+	n, ok := digits(rest[1:], width)
+	return numberedLabel{year: y, number: n, sep: sep, letter: rest[:1]}, ok
+}
+
+// stepQuarters is the quarter k quarters after q, written as q is.
+func (q numberedLabel) stepQuarters(k int) string {
+	index := q.year*4 + q.number - 1 + k
+	return padded(index/4, 4) + q.sep + q.letter + strconv.Itoa(index%4+1)
+}
+
+// stepWeeks is the ISO week k weeks after w, written as w is.
+func (w numberedLabel) stepWeeks(k int) string {
+	year, week := w.year, w.number+k
+	for week > isoWeeksIn(year) {
+		week -= isoWeeksIn(year)
+		year++
 	}
-	letter := rest[:1]
-	return func(k int) string {
-		year, week := y, w+k
-		for week > isoWeeksIn(year) {
-			week -= isoWeeksIn(year)
-			year++
-		}
-		return padded(year, 4) + sep + letter + padded(week, 2)
-	}
+	return padded(year, 4) + w.sep + w.letter + padded(week, 2)
 }
 
 // isoWeeksIn is 52 or 53: 28 December always falls in a year's last ISO week.

@@ -74,3 +74,72 @@ func TestPeriodsWithoutHistory(t *testing.T) {
 		t.Errorf("Periods() = %q", got)
 	}
 }
+
+func TestOrdinal(t *testing.T) {
+	// Each pair is two labels one period apart.
+	tests := []struct {
+		name        string
+		kind        string
+		first, next string
+	}{
+		{"month", PeriodMonth, "2025-12", "2026-01"},
+		{"empty kind is month", "", "2025-06", "2025-07"},
+		{"month as dates", PeriodMonth, "2025-01-31", "2025-02-28"},
+		{"month label then date", PeriodMonth, "2025-01", "2025-02-15"},
+		{"quarter", PeriodQuarter, "2025-Q4", "2026q1"},
+		{"quarter-end dates", PeriodQuarter, "2025-09-30", "2025-12-31"},
+		{"year", PeriodYear, "2025", "2026"},
+		{"year as dates", PeriodYear, "2024-02-29", "2025-02-28"},
+		{"ISO week rollover in a 53-week year", PeriodWeek, "2026-W53", "2027-W01"},
+		{"ISO week then its Monday a week later", PeriodWeek, "2025-W52", "2025-12-29"},
+		{"week before 1970", PeriodWeek, "1969-12-28", "1969-12-29"},
+		{"day", PeriodDay, "2028-02-28", "2028-02-29"},
+		{"day before 1970", PeriodDay, "1969-12-31", "1970-01-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, okA := ordinal(tt.kind, tt.first)
+			b, okB := ordinal(tt.kind, tt.next)
+			if !okA || !okB || b-a != 1 {
+				t.Errorf("ordinal(%q) = %d, %v; ordinal(%q) = %d, %v; want consecutive", tt.first, a, okA, tt.next, b, okB)
+			}
+		})
+	}
+	for _, label := range []string{"", "June 2025", "2025-13", "t-1", "2025-Q1"} {
+		if _, ok := ordinal(PeriodMonth, label); ok {
+			t.Errorf("ordinal(month, %q) = ok, want not a month", label)
+		}
+	}
+	if _, ok := ordinal(PeriodWeek, "2025-W53"); ok {
+		t.Errorf("ordinal(week, 2025-W53) = ok, but 2025 has 52 ISO weeks")
+	}
+}
+
+func TestGapShare(t *testing.T) {
+	tests := []struct {
+		name   string
+		kind   string
+		labels []string
+		want   float64
+	}{
+		{"complete", PeriodMonth, []string{"2025-01", "2025-02", "2025-03", "2025-04"}, 0},
+		{"one month missing of five", PeriodMonth, []string{"2025-01", "2025-02", "2025-04", "2025-05"}, 1.0 / 5},
+		{"repeated label", PeriodMonth, []string{"2025-01", "2025-02", "2025-02", "2025-03"}, 1.0 / 5},
+		// 2020 to 2022 misses one, 2022 back to 2021 counts one: 2 of 3 + 2.
+		{"out of order", PeriodYear, []string{"2020", "2022", "2021"}, 2.0 / 5},
+		{"weeks across a year end", PeriodWeek, []string{"2026-W52", "2026-W53", "2027-W01"}, 0},
+		{"unlabelled history has no gaps", PeriodMonth, []string{"", "", ""}, 0},
+		{"only labelled pairs are judged", PeriodMonth, []string{"x", "2025-01", "2025-03", "y"}, 1.0 / 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Data{Period: tt.kind}
+			for _, l := range tt.labels {
+				d.History = append(d.History, Point{Period: l})
+			}
+			if got := gapShare(d); got != tt.want {
+				t.Errorf("gapShare() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/bottleneck-io/bottleneck-operator/internal/baseline"
@@ -9,24 +12,24 @@ import (
 // buildPredictions turns the provider's predictions into exactly one
 // prediction per requested period, labelled with periods:
 //
-//   - alignment: when every requested label appears among the provider's
-//     labels (any case, spaces trimmed), each period takes the prediction
-//     with its label; otherwise the first len(periods) predictions are taken
-//     in order. Extra predictions are dropped; too few is an error.
+//   - alignment: see align. Extra predictions are dropped; fewer than the
+//     periods is an error.
 //   - numbers: a value must be present; every number must be finite.
 //   - intervals: a missing bound is the baseline's interval half-width for
 //     that step applied around the provider's value; bounds given the wrong
 //     way round are swapped; a bound on the wrong side of the value is
 //     widened to the value.
+//   - counts: when count is true, a value or bound below zero is raised to
+//     zero (a count cannot fall below nothing).
 //
 // base holds the baseline forecast for the same periods; it may be nil, in
 // which case missing bounds collapse to the value.
-func buildPredictions(raw []rawPrediction, periods []string, base []baseline.Point) ([]Prediction, error) {
+func buildPredictions(raw []rawPrediction, periods []string, base []baseline.Point, count bool) ([]Prediction, error) {
 	if len(raw) < len(periods) {
-		return nil, errorf(ReasonTooFewPredictions, "the answer has %d predictions but %d periods were asked for (%s to %s)",
+		return nil, errorf(ReasonTooFewPredictions, "the answer has %d predictions but %d periods were asked for (%s to %s); the provider must forecast every period",
 			len(raw), len(periods), periods[0], periods[len(periods)-1])
 	}
-	order := alignByLabel(raw, periods)
+	order := align(raw, periods)
 	out := make([]Prediction, len(periods))
 	for i, period := range periods {
 		below, above := baseHalfWidths(base, i)
@@ -34,31 +37,106 @@ func buildPredictions(raw []rawPrediction, periods []string, base []baseline.Poi
 		if err != nil {
 			return nil, err
 		}
+		if count {
+			p.Value, p.Lower, p.Upper = max(p.Value, 0), max(p.Lower, 0), max(p.Upper, 0)
+		}
 		out[i] = p
 	}
 	return out, nil
 }
 
-// alignByLabel returns for each period the index of its prediction in raw.
-func alignByLabel(raw []rawPrediction, periods []string) []int {
+// align returns for each period the index of its prediction in raw, which
+// has at least len(periods) entries. The first rule that finds a prediction
+// for every period wins:
+//
+//  1. by label: the prediction whose period label is the period's (any
+//     case, spaces trimmed);
+//  2. by step: the prediction whose step number is the period's position,
+//     counting from 1, or from 0 when some prediction has step 0. A step
+//     number is an "index" or "step" field, or a label or key that is a
+//     bare number ("3") or the prompt's fallback form ("t+3");
+//  3. by order: the first len(periods) predictions as they come.
+//
+// Within a rule, of two predictions for the same period the first counts.
+func align(raw []rawPrediction, periods []string) []int {
 	order := make([]int, len(periods))
-	used := make([]bool, len(raw))
-	for i, period := range periods {
+	byLabel := func(j, i int) bool { return strings.EqualFold(strings.TrimSpace(raw[j].period), periods[i]) }
+	if matchEach(order, len(raw), byLabel) {
+		return order
+	}
+	if steps, first := stepNumbers(raw); steps != nil {
+		byStep := func(j, i int) bool { return steps[j] == first+i }
+		if matchEach(order, len(raw), byStep) {
+			return order
+		}
+	}
+	for i := range order {
+		order[i] = i
+	}
+	return order
+}
+
+// matchEach sets order[i], for every i, to the first j < n not already
+// taken for which match(j, i) holds, and reports whether every i found one.
+func matchEach(order []int, n int, match func(j, i int) bool) bool {
+	for i := range order {
 		order[i] = -1
-		for j, r := range raw {
-			if !used[j] && strings.EqualFold(strings.TrimSpace(r.period), period) {
-				order[i], used[j] = j, true
+		for j := range n {
+			if match(j, i) && !slices.Contains(order[:i], j) {
+				order[i] = j
 				break
 			}
 		}
 		if order[i] < 0 {
-			for k := range order {
-				order[k] = k
-			}
-			return order
+			return false
 		}
 	}
-	return order
+	return true
+}
+
+// maxStep bounds the step numbers read; no answer has more predictions.
+const maxStep = maxRawPredictions
+
+// stepNumbers returns the step number of each prediction (-1 for none) and
+// the number of the first step: 0 when some prediction has step 0, else 1.
+// It returns nil when no prediction has a step number.
+func stepNumbers(raw []rawPrediction) ([]int, int) {
+	var steps []int
+	first := 1
+	for j, r := range raw {
+		step, ok := stepOf(r)
+		if !ok {
+			continue
+		}
+		if steps == nil {
+			steps = make([]int, len(raw))
+			for k := range steps {
+				steps[k] = -1
+			}
+		}
+		steps[j] = step
+		if step == 0 {
+			first = 0
+		}
+	}
+	return steps, first
+}
+
+// stepOf reads a prediction's step number from its "index" or "step" field,
+// else from its label: "3" or "t+3".
+func stepOf(r rawPrediction) (int, bool) {
+	if n := r.step; n.set && !n.percent && n.value >= 0 && n.value <= maxStep && n.value == math.Trunc(n.value) {
+		return int(n.value), true
+	}
+	label := strings.TrimSpace(r.period)
+	if len(label) > 2 && (label[0] == 't' || label[0] == 'T') && label[1] == '+' {
+		label = label[2:]
+	}
+	if label == "" || len(label) > len(strconv.Itoa(maxStep)) {
+		return 0, false
+	}
+	step, ok := digits(label, len(label))
+	return step, ok
 }
 
 // readPrediction validates and repairs one prediction. below and above are

@@ -54,42 +54,89 @@ func randomData(rng *rand.Rand) Data {
 func randomAnswer(rng *rand.Rand, d Data) (string, []float64) {
 	periods := d.Periods()
 	values := make([]float64, len(periods))
-	var preds []string
-	for i, period := range periods {
+	for i := range periods {
 		values[i] = d.History[len(d.History)-1].Value * (0.5 + rng.Float64())
-		var fields []string
-		if rng.IntN(4) > 0 {
-			fields = append(fields, fmt.Sprintf(`"period":%q`, period))
-		}
-		fields = append(fields, `"value":`+randomNumber(rng, values[i]))
-		if rng.IntN(3) > 0 {
-			fields = append(fields, `"lower":`+randomNumber(rng, values[i]*(0.5+rng.Float64())))
-		}
-		if rng.IntN(3) > 0 {
-			fields = append(fields, `"upper":`+randomNumber(rng, values[i]*(0.5+rng.Float64())))
-		}
-		preds = append(preds, "{"+strings.Join(fields, ",")+"}")
 	}
-	if rng.IntN(4) == 0 {
-		preds = append(preds, `{"period":"later","value":1}`)
-	}
-	words := []string{"low", "Minor", "MEDIUM", "elevated", "High", "major", "critical", "Extreme", "unclear", ""}
+	words := []string{"low", "Minor", "MEDIUM", "elevated", "High", "major", "critical", "Extreme", "very-high", "unclear", ""}
 	var bottlenecks []string
 	for range rng.IntN(30) {
 		bottlenecks = append(bottlenecks, fmt.Sprintf(`{"name":%s,"severity":%q,"period":%q,"description":%s}`,
 			randomText(rng, 200), words[rng.IntN(len(words))], periods[rng.IntN(len(periods))], randomText(rng, 1500)))
 	}
 	confidences := []string{"0.7", "70", `"70%"`, "null", "-5", "250"}
-	obj := fmt.Sprintf(`{"summary":%s,"riskLevel":%q,"confidence":%s,"predictions":[%s],"bottlenecks":[%s]}`,
+	obj := fmt.Sprintf(`{"summary":%s,"riskLevel":%q,"confidence":%s,"predictions":%s,"bottlenecks":[%s]}`,
 		randomText(rng, 3000), words[rng.IntN(len(words))], confidences[rng.IntN(len(confidences))],
-		strings.Join(preds, ","), strings.Join(bottlenecks, ","))
-	switch rng.IntN(3) {
+		randomPredictions(rng, periods, values), strings.Join(bottlenecks, ","))
+	switch rng.IntN(4) {
 	case 0:
 		return obj, values
 	case 1:
 		return "Here is the forecast:\n```json\n" + obj + "\n```\nThanks.", values
+	case 2:
+		return `{"result":{"response":` + strconv.Quote(obj) + `},"success":true}`, values
 	}
 	return "Result: " + obj, values
+}
+
+// randomPredictions writes values in one of the shapes providers use: a
+// list of objects (some without labels, in order), a list of labelled
+// objects in random order, an object keyed by step number in random order,
+// or a list of [period, value, lower, upper] tuples. Lists may carry an
+// extra prediction after the horizon.
+func randomPredictions(rng *rand.Rand, periods []string, values []float64) string {
+	items := make([]string, len(periods))
+	shape := rng.IntN(4)
+	for i, period := range periods {
+		lower, upper := randomBound(rng, values[i]), randomBound(rng, values[i])
+		switch shape {
+		case 0, 1:
+			fields := []string{`"value":` + randomNumber(rng, values[i])}
+			if shape == 1 || rng.IntN(4) > 0 {
+				fields = append(fields, fmt.Sprintf(`"period":%q`, period))
+			}
+			if lower != "" {
+				fields = append(fields, `"lower":`+lower)
+			}
+			if upper != "" {
+				fields = append(fields, `"upper":`+upper)
+			}
+			rng.Shuffle(len(fields), func(a, b int) { fields[a], fields[b] = fields[b], fields[a] })
+			items[i] = "{" + strings.Join(fields, ",") + "}"
+		case 2:
+			items[i] = fmt.Sprintf(`"%d":%s`, i+1, randomNumber(rng, values[i]))
+		case 3:
+			items[i] = fmt.Sprintf(`[%q,%s,%s,%s]`, period, randomNumber(rng, values[i]), orNull(lower), orNull(upper))
+		}
+	}
+	if shape == 1 || shape == 2 {
+		rng.Shuffle(len(items), func(a, b int) { items[a], items[b] = items[b], items[a] })
+	}
+	if shape != 2 && rng.IntN(4) == 0 {
+		items = append(items, `{"period":"later","value":1}`)
+	}
+	if shape == 2 {
+		return "{" + strings.Join(items, ",") + "}"
+	}
+	return "[" + strings.Join(items, ",") + "]"
+}
+
+// randomBound is a bound near v, sometimes on the wrong side or below zero,
+// or "" for none.
+func randomBound(rng *rand.Rand, v float64) string {
+	switch rng.IntN(6) {
+	case 0, 1:
+		return ""
+	case 2:
+		return randomNumber(rng, -v*rng.Float64())
+	}
+	return randomNumber(rng, v*(0.5+rng.Float64()))
+}
+
+func orNull(s string) string {
+	if s == "" {
+		return "null"
+	}
+	return s
 }
 
 // randomNumber writes v as a JSON number or as a string, sometimes with

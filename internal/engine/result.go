@@ -1,6 +1,6 @@
 package engine
 
-import "strings"
+import "bytes"
 
 // RiskLevel grades risk.
 type RiskLevel string
@@ -41,21 +41,71 @@ type Result struct {
 	Bottlenecks []Bottleneck // at most 20
 }
 
-// riskWords maps the words providers use for risk, lower-cased, to a level.
+// riskWords maps the words providers use for risk and severity, lower-cased
+// with single spaces, to a level: the four levels themselves and their
+// common synonyms, including the five-step scales' "very low" and "very high".
 var riskWords = map[string]RiskLevel{
-	"low": RiskLow, "minor": RiskLow, "minimal": RiskLow,
-	"medium": RiskModerate, "moderate": RiskModerate, "elevated": RiskModerate,
-	"high": RiskHigh, "significant": RiskHigh, "major": RiskHigh,
-	"critical": RiskCritical, "severe": RiskCritical, "extreme": RiskCritical,
+	"low": RiskLow, "very low": RiskLow, "minor": RiskLow, "minimal": RiskLow,
+	"negligible": RiskLow, "none": RiskLow, "limited": RiskLow,
+
+	"moderate": RiskModerate, "medium": RiskModerate, "med": RiskModerate, "mid": RiskModerate,
+	"elevated": RiskModerate, "modest": RiskModerate, "guarded": RiskModerate,
+
+	"high": RiskHigh, "significant": RiskHigh, "major": RiskHigh, "serious": RiskHigh,
+	"considerable": RiskHigh, "substantial": RiskHigh,
+
+	"critical": RiskCritical, "very high": RiskCritical, "severe": RiskCritical,
+	"extreme": RiskCritical, "catastrophic": RiskCritical, "urgent": RiskCritical,
 }
 
-// parseRiskLevel reads a risk word in any case, with surrounding spaces and
-// an optional trailing "risk" ("High risk"), or reports that it is none.
+// parseRiskLevel reads a risk word in any case, with hyphens, underscores,
+// colons and runs of spaces taken as one space, and an optional "risk"
+// before or after it ("High risk", "high-risk", "Risk: high"), or reports
+// that it is none.
 func parseRiskLevel(word string) (RiskLevel, bool) {
-	word = strings.ToLower(strings.TrimSpace(word))
-	word = strings.TrimSpace(strings.TrimSuffix(word, "risk"))
-	level, ok := riskWords[word]
+	var buf [maxRiskWord]byte
+	key, ok := foldRiskWord(buf[:0], word)
+	if !ok {
+		return "", false
+	}
+	if rest, found := bytes.CutSuffix(key, []byte(" risk")); found {
+		key = rest
+	} else if rest, found := bytes.CutPrefix(key, []byte("risk ")); found {
+		key = rest
+	}
+	level, ok := riskWords[string(key)] // no allocation: the compiler looks up bytes directly
 	return level, ok
+}
+
+// maxRiskWord bounds the text parseRiskLevel looks at: no risk word is
+// longer, and a sentence is not a risk word.
+const maxRiskWord = 32
+
+// foldRiskWord appends word to dst lower-cased, with every run of
+// separators (space, tab, newline, '-', '_', ':') as one space and none at
+// either end. It fails when the result would not fit in dst's capacity, so a
+// caller's stack buffer is never outgrown.
+func foldRiskWord(dst []byte, word string) ([]byte, bool) {
+	limit, space := cap(dst), false
+	for i := range len(word) {
+		c := word[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '-' || c == '_' || c == ':':
+			space = len(dst) > 0
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if space {
+			dst = append(dst, ' ')
+			space = false
+		}
+		dst = append(dst, c)
+		if len(dst) > limit {
+			return nil, false
+		}
+	}
+	return dst, true
 }
 
 // rank is a level's position in riskLevels, or 0 for an unknown level.

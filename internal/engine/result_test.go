@@ -1,6 +1,9 @@
 package engine
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestParseRiskLevel(t *testing.T) {
 	tests := []struct {
@@ -12,8 +15,11 @@ func TestParseRiskLevel(t *testing.T) {
 		{"medium", RiskModerate, true}, {"Moderate", RiskModerate, true}, {" elevated ", RiskModerate, true},
 		{"high", RiskHigh, true}, {"Significant", RiskHigh, true}, {"major", RiskHigh, true},
 		{"CRITICAL", RiskCritical, true}, {"severe", RiskCritical, true}, {"Extreme", RiskCritical, true},
-		{"High risk", RiskHigh, true},
-		{"", "", false}, {"unknown", "", false}, {"very high", "", false},
+		{"High risk", RiskHigh, true}, {"high-risk", RiskHigh, true}, {"Risk: HIGH", RiskHigh, true},
+		{"very high", RiskCritical, true}, {"Very_Low", RiskLow, true}, {"  MEDIUM\n", RiskModerate, true},
+		{"Serious", RiskHigh, true}, {"negligible", RiskLow, true}, {"catastrophic", RiskCritical, true},
+		{"", "", false}, {"unknown", "", false}, {"risk", "", false}, {"high and rising", "", false},
+		{"highrisk", "", false}, {strings.Repeat("high ", 10), "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.word, func(t *testing.T) {

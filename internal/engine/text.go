@@ -16,8 +16,11 @@ const (
 )
 
 // cleanText trims s, turns each run of control characters and spaces into
-// one space (so "line\nbreak" stays two words), replaces invalid UTF-8, and
-// cuts the result to at most limit runes on a rune boundary.
+// one space (so "line\nbreak" stays two words), removes invisible format
+// characters (bidirectional overrides, zero-width spaces, byte order marks:
+// they can make a dashboard show something other than what is stored),
+// replaces invalid UTF-8, and cuts the result to at most limit runes on a
+// rune boundary.
 func cleanText(s string, limit int) string {
 	s = strings.TrimSpace(s)
 	if needsCleaning(s) {
@@ -25,8 +28,11 @@ func cleanText(s string, limit int) string {
 		b.Grow(len(s))
 		space := false
 		for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-			if unicode.IsControl(r) || unicode.IsSpace(r) {
+			switch {
+			case unicode.IsControl(r) || unicode.IsSpace(r):
 				space = true
+				continue
+			case isInvisibleFormat(r):
 				continue
 			}
 			if space && b.Len() > 0 {
@@ -40,8 +46,16 @@ func cleanText(s string, limit int) string {
 	return truncateRunes(s, limit)
 }
 
-// needsCleaning reports whether s has a control character or invalid UTF-8,
-// so the common clean string is returned without copying.
+// isInvisibleFormat reports whether r is a format character (Unicode
+// category Cf) other than the zero-width joiner and non-joiner, which
+// emoji sequences and some scripts need.
+func isInvisibleFormat(r rune) bool {
+	return r != '\u200c' && r != '\u200d' && unicode.Is(unicode.Cf, r)
+}
+
+// needsCleaning reports whether s has a control or invisible format
+// character or invalid UTF-8, so the common clean string is returned without
+// copying.
 func needsCleaning(s string) bool {
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf { // ASCII, most of any answer
@@ -52,7 +66,7 @@ func needsCleaning(s string) bool {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsControl(r) || (r == utf8.RuneError && size == 1) {
+		if unicode.IsControl(r) || isInvisibleFormat(r) || (r == utf8.RuneError && size == 1) {
 			return true
 		}
 		i += size

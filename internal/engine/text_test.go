@@ -23,6 +23,10 @@ func TestCleanText(t *testing.T) {
 		{"exact length kept", "abcd", 4, "abcd"},
 		{"empty", "", 10, ""},
 		{"only control characters", "\x00\x01", 10, ""},
+		{"bidi override removed", "evil\u202eexe.txt", 128, "evilexe.txt"},
+		{"zero-width space and BOM removed", "\ufeffPort\u200b congestion\u200b", 128, "Port congestion"},
+		{"zero-width joiner kept", "👩\u200d💻", 128, "👩\u200d💻"},
+		{"C1 control is a space", "a\u0085b", 128, "a b"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,7 +46,7 @@ func TestGoodAnswersPassTheEngine(t *testing.T) {
 }
 
 func TestBadAnswersFailTheEngine(t *testing.T) {
-	reasons := map[Mode]string{
+	reasons := map[Mode]engine.Reason{
 		ModeProse:     engine.ReasonNoJSON,
 		ModeTruncated: engine.ReasonTruncated,
 		ModeSchema:    engine.ReasonSchemaViolation,
