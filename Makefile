@@ -46,8 +46,12 @@ vet: ## Run go vet.
 	go vet ./...
 
 .PHONY: test
-test: manifests generate fmt vet controlplane ## Run every test: unit, envtest suites and end-to-end, on a real control plane.
+test: manifests generate fmt vet controlplane chromium ## Run every test: unit, envtest suites, end-to-end on a real control plane, and the dashboard in Chromium.
 	go test ./... -count=1 -timeout 30m
+
+.PHONY: chromium
+chromium: ## Install Debian's chromium for the dashboard's browser test, when missing.
+	hack/install-chromium.sh
 
 .PHONY: bench
 bench: ## Run the benchmarks.

@@ -19,8 +19,9 @@ import (
 func main() {
 	var (
 		metricsAddr, probeAddr, leaderElectionNamespace string
-		credentialsNamespace                            string
+		credentialsNamespace, dashboardAddr             string
 		leaderElect, secureMetrics, enableHTTP2         bool
+		secureDashboard                                 bool
 		forecastConcurrency                             int
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0",
@@ -37,6 +38,11 @@ func main() {
 	flag.StringVar(&credentialsNamespace, "credentials-namespace", envOr("POD_NAMESPACE", operator.DefaultCredentialsNamespace),
 		"The only namespace whose Secrets the operator reads and watches; every credentialsRef of the ProviderLock must point there.")
 	flag.IntVar(&forecastConcurrency, "forecast-concurrency", 4, "The number of Forecasts reconciled at once.")
+	flag.StringVar(&dashboardAddr, "dashboard-bind-address", ":8082",
+		"The address of the read-only dashboard and JSON API (served from the cache by every replica), 0 to disable it.")
+	flag.BoolVar(&secureDashboard, "dashboard-secure", false,
+		"Serve the dashboard over HTTPS, allowing only callers that are authenticated and authorized to get its paths, as for metrics "+
+			"(browsers send no bearer token: use it for the JSON API, or reach the pages through kubectl port-forward).")
 	zapOpts := zap.Options{Development: false}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Usage = func() {
@@ -64,6 +70,7 @@ func main() {
 		LeaderElectionNamespace: leaderElectionNamespace,
 		ForecastConcurrency:     forecastConcurrency,
 		CredentialsNamespace:    credentialsNamespace,
+		Dashboard:               operator.DashboardOptions{BindAddress: dashboardAddr, Secure: secureDashboard},
 	})
 	if err != nil {
 		log.Error(err, "unable to set up the manager")

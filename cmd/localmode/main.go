@@ -7,6 +7,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -28,6 +29,7 @@ import (
 var (
 	metricsAddr   = flag.String("metrics-bind-address", "127.0.0.1:8080", "The address of the plain-HTTP metrics endpoint, 0 to disable it.")
 	probeAddr     = flag.String("health-probe-bind-address", "127.0.0.1:8081", "The address of the health probes, 0 to disable them.")
+	dashboardAddr = flag.String("dashboard-bind-address", "127.0.0.1:8082", "The address of the dashboard and its JSON API, 0 to disable it.")
 	kubeconfigOut = flag.String("kubeconfig-out", "", "Where to write the admin kubeconfig (default bin/localmode/kubeconfig).")
 	fakeAddr      = flag.String("fake-providers", "", "Serve the five provider APIs from an in-process fake server at this address (e.g. 127.0.0.1:8099) "+
 		"and point the lock at it with placeholder keys, to watch real provider traffic and failovers without keys or network.")
@@ -133,23 +135,41 @@ func run(ctx context.Context) error {
 		fmt.Println("CLOUDFLARE_API_TOKEN is set but CLOUDFLARE_ACCOUNT_ID is not: Cloudflare will fail with the sample's placeholder account")
 	}
 
+	dashboard, dashboardURL, err := listenDashboard(*dashboardAddr)
+	if err != nil {
+		return err
+	}
 	mgr, err := operator.New(ctx, env.Config, operator.Options{
 		Metrics:                metricsserver.Options{BindAddress: *metricsAddr},
 		HealthProbeBindAddress: *probeAddr,
 		ForecastConcurrency:    4,
 		CredentialsNamespace:   operator.DefaultCredentialsNamespace,
+		Dashboard:              operator.DashboardOptions{Listener: dashboard},
 	})
 	if err != nil {
 		return err
 	}
-	printWelcome(root, kubeconfig, env.Config.Host, *metricsAddr, creds)
+	printWelcome(root, kubeconfig, env.Config.Host, *metricsAddr, dashboardURL, creds)
 	if fakeURL != "" {
 		printFakeHelp(fakeURL)
 	}
 	return mgr.Start(ctx)
 }
 
-func printWelcome(root, kubeconfig, host, metrics string, creds credentials) {
+// listenDashboard listens on the dashboard's address, so that a port 0
+// becomes a real one before the URL is printed; nil when it is off.
+func listenDashboard(addr string) (net.Listener, string, error) {
+	if addr == "0" || addr == "" {
+		return nil, "off (--dashboard-bind-address=0)", nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("listening for the dashboard: %w (pick another --dashboard-bind-address)", err)
+	}
+	return ln, "http://" + ln.Addr().String() + "/", nil
+}
+
+func printWelcome(root, kubeconfig, host, metrics, dashboard string, creds credentials) {
 	keys := "none: the lock runs on baseline, the offline forecaster (set OPENAI_API_KEY, GEMINI_API_KEY,\n               GROQ_API_KEY, CLOUDFLARE_API_TOKEN + CLOUDFLARE_ACCOUNT_ID or HF_TOKEN to use an LLM)"
 	if len(creds) > 0 {
 		var names []string
@@ -164,6 +184,7 @@ func printWelcome(root, kubeconfig, host, metrics string, creds credentials) {
 	fmt.Printf(`
 bottleneck-operator is running in local mode.
 
+  dashboard:   %s
   API server:  %s
   kubeconfig:  %s
   metrics:     http://%s/metrics
@@ -181,7 +202,7 @@ In another terminal:
 
 Press Ctrl-C to stop the manager and the control plane.
 
-`, host, kubeconfig, metrics, keys, kubeconfig, kubectl)
+`, dashboard, host, kubeconfig, metrics, keys, kubeconfig, kubectl)
 }
 
 func printFakeHelp(url string) {

@@ -55,6 +55,9 @@ type Options struct {
 	NewProvider func(providers.Config) (providers.Provider, error)
 	// Clock is the controllers' clock; the real one when nil.
 	Clock clock.PassiveClock
+	// Dashboard configures the read-only dashboard and JSON API; off when
+	// zero.
+	Dashboard DashboardOptions
 }
 
 // DefaultCredentialsNamespace is where the provider API keys live unless
@@ -82,6 +85,9 @@ func New(ctx context.Context, cfg *rest.Config, o Options) (ctrl.Manager, error)
 		return nil, fmt.Errorf("creating the manager: %w", err)
 	}
 	if err := Register(ctx, mgr, o); err != nil {
+		return nil, err
+	}
+	if err := addDashboard(mgr, o.Dashboard); err != nil {
 		return nil, err
 	}
 	forecasts := metrics.ForecastCollector{List: func(ctx context.Context) ([]v1.Forecast, error) {

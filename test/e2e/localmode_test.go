@@ -2,10 +2,8 @@ package e2e
 
 import (
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -20,7 +18,7 @@ var _ = Describe("local mode", func() {
 		kubeconfig := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
 		started := time.Now()
 		local := start("localmode", root, "--kubeconfig-out", kubeconfig,
-			"--metrics-bind-address=0", "--health-probe-bind-address=0")
+			"--metrics-bind-address=0", "--health-probe-bind-address=0", "--dashboard-bind-address=127.0.0.1:0")
 		Eventually(func() string { return local.output.String() }).WithTimeout(60 * time.Second).
 			Should(ContainSubstring("Press Ctrl-C"))
 		Expect(local.output.String()).To(ContainSubstring("kubeconfig:  " + kubeconfig))
@@ -84,7 +82,7 @@ var _ = Describe("local mode with fake providers", func() {
 	It("locks openai, served by the fake server, and its Forecasts name it", func(ctx SpecContext) {
 		kubeconfig := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
 		local := start("localmode", root, "--kubeconfig-out", kubeconfig, "--fake-providers=127.0.0.1:0",
-			"--metrics-bind-address=0", "--health-probe-bind-address=0")
+			"--metrics-bind-address=0", "--health-probe-bind-address=0", "--dashboard-bind-address=0")
 		Eventually(func() string { return local.output.String() }).WithTimeout(60 * time.Second).
 			Should(ContainSubstring("served by a fake server"))
 
@@ -98,15 +96,7 @@ var _ = Describe("local mode with fake providers", func() {
 		Expect(out).To(Equal("Active Standby Standby Standby Standby Standby"))
 
 		By("a scripted outage: openai answers 503, each sample asks once more, the third failure moves the lock")
-		fakeURL := regexp.MustCompile(`served by a fake server at (http://\S+) `).FindStringSubmatch(local.output.String())
-		Expect(fakeURL).To(HaveLen(2), local.output.String())
-		req, err := http.NewRequestWithContext(ctx, http.MethodPut, fakeURL[1]+"/admin/providers/openai/mode",
-			strings.NewReader(`{"mode":"overloaded"}`))
-		Expect(err).NotTo(HaveOccurred())
-		resp, err := http.DefaultClient.Do(req)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(resp.Body.Close()).To(Succeed())
-		Expect(resp.StatusCode).To(Equal(http.StatusOK))
+		breakProvider(ctx, printed(local, `served by a fake server at (http://\S+) `), "openai")
 		for _, fc := range []string{"usa-port-throughput", "deu-peak-load", "sgp-air-cargo"} {
 			out, err = run(ctx, kubeconfig, "patch", "fc", fc, "--type", "merge", "-p", `{"spec":{"horizon":5}}`)
 			Expect(err).NotTo(HaveOccurred(), out)

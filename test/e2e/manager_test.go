@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -29,9 +30,10 @@ var _ = Describe("the manager binary", func() {
 		Expect(err).NotTo(HaveOccurred(), out)
 
 		By("running the manager binary")
-		metricsAddr := freeAddress()
+		metricsAddr, dashboardAddr := freeAddress(), freeAddress()
 		manager := start("manager", root, "--kubeconfig", kubeconfig, "--metrics-secure=false",
-			"--metrics-bind-address="+metricsAddr, "--health-probe-bind-address=127.0.0.1:0")
+			"--metrics-bind-address="+metricsAddr, "--health-probe-bind-address=127.0.0.1:0",
+			"--dashboard-bind-address="+dashboardAddr)
 
 		out, err = run(ctx, kubeconfig, "wait", "--for=condition=Ready", "forecasts", "--all", "-A", "--timeout=60s")
 		Expect(err).NotTo(HaveOccurred(), out)
@@ -67,12 +69,27 @@ var _ = Describe("the manager binary", func() {
 			g.Expect(text).To(MatchRegexp(`bottleneck_forecasts\{ready="True",risk_level="\w+"\} \d`))
 		}).WithContext(ctx).Should(Succeed())
 
+		By("reading the dashboard's JSON API, served from the manager's cache")
+		Eventually(func(g Gomega) {
+			resp, err := http.Get("http://" + dashboardAddr + "/api/v1/summary")
+			g.Expect(err).NotTo(HaveOccurred())
+			defer resp.Body.Close()
+			g.Expect(resp.StatusCode).To(Equal(http.StatusOK))
+			var summary struct {
+				Total      int            `json:"total"`
+				ByProvider map[string]int `json:"byProvider"`
+			}
+			g.Expect(json.NewDecoder(resp.Body).Decode(&summary)).To(Succeed())
+			g.Expect(summary.Total).To(Equal(3))
+			g.Expect(summary.ByProvider).To(HaveKeyWithValue("baseline", 3))
+		}).WithContext(ctx).Should(Succeed())
+
 		By("stopping the manager with SIGTERM, as the kubelet would")
 		Expect(manager.stop(syscall.SIGTERM, 15*time.Second)).To(Succeed(), manager.output.String())
 
 		By("starting it again: the lock keeps its epoch and audit trail")
 		restarted := start("manager", root, "--kubeconfig", kubeconfig,
-			"--metrics-bind-address=0", "--health-probe-bind-address=127.0.0.1:0")
+			"--metrics-bind-address=0", "--health-probe-bind-address=127.0.0.1:0", "--dashboard-bind-address=0")
 		Eventually(func() string { return restarted.output.String() }).WithTimeout(30 * time.Second).
 			Should(ContainSubstring(`"worker count"`))
 		Consistently(func(g Gomega) {

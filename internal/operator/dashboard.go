@@ -1,0 +1,71 @@
+package operator
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net"
+
+	"k8s.io/client-go/util/cert"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
+
+	"github.com/bottleneck-io/bottleneck-operator/internal/dashboard"
+)
+
+// DashboardOptions configure the read-only dashboard and JSON API, which
+// every replica serves from its own informer cache.
+type DashboardOptions struct {
+	// BindAddress, e.g. ":8082"; "" or "0" turns the dashboard off.
+	BindAddress string
+	// Listener, when set, is served instead of BindAddress: local mode and
+	// the tests listen on a free port and print it.
+	Listener net.Listener
+	// Secure serves HTTPS with a self-signed certificate and lets in only
+	// callers the API server authenticates and authorizes to get the path
+	// (a nonResourceURL), like the metrics endpoint.
+	Secure bool
+}
+
+func (o DashboardOptions) enabled() bool {
+	return o.Listener != nil || (o.BindAddress != "" && o.BindAddress != "0")
+}
+
+// addDashboard adds the dashboard's server to the manager.
+func addDashboard(mgr ctrl.Manager, o DashboardOptions) error {
+	if !o.enabled() {
+		return nil
+	}
+	log := ctrl.Log.WithName("dashboard")
+	r := &dashboard.Runnable{
+		Addr: o.BindAddress, Listener: o.Listener, Logger: log,
+		Handler: dashboard.New(mgr.GetCache(), dashboard.Options{Logger: log}),
+	}
+	if o.Secure {
+		filter, err := filters.WithAuthenticationAndAuthorization(mgr.GetConfig(), mgr.GetHTTPClient())
+		if err != nil {
+			return fmt.Errorf("setting up the dashboard's authentication and authorization: %w", err)
+		}
+		if r.TLSConfig, err = selfSignedTLS(); err != nil {
+			return err
+		}
+		r.Filter = filter
+	}
+	if err := mgr.Add(r); err != nil {
+		return fmt.Errorf("adding the dashboard: %w", err)
+	}
+	return nil
+}
+
+// selfSignedTLS returns an HTTPS configuration with a certificate made up
+// at start, as the metrics server does without a certificate directory.
+func selfSignedTLS() (*tls.Config, error) {
+	certPEM, keyPEM, err := cert.GenerateSelfSignedCertKey("bottleneck-operator-dashboard", nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("generating the dashboard's certificate: %w", err)
+	}
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("loading the dashboard's certificate: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}, nil
+}
