@@ -31,7 +31,7 @@ func Normalize(raw string, d Data) (Result, error) {
 	periods := d.Periods()
 	history := d.values()
 	base := baselineForecast(history, len(periods))
-	preds, err := buildPredictions(ans.predictions, periods, base, d.isCount())
+	preds, err := buildPredictions(ans.predictions, d.Period, periods, base, d.isCount())
 	if err != nil {
 		return Result{}, err
 	}

@@ -24,12 +24,15 @@ import (
 //
 // base holds the baseline forecast for the same periods; it may be nil, in
 // which case missing bounds collapse to the value.
-func buildPredictions(raw []rawPrediction, periods []string, base []baseline.Point, count bool) ([]Prediction, error) {
+func buildPredictions(raw []rawPrediction, kind string, periods []string, base []baseline.Point, count bool) ([]Prediction, error) {
 	if len(raw) < len(periods) {
 		return nil, errorf(ReasonTooFewPredictions, "the answer has %d predictions but %d periods were asked for (%s to %s); the provider must forecast every period",
 			len(raw), len(periods), periods[0], periods[len(periods)-1])
 	}
-	order := align(raw, periods)
+	order, err := align(raw, kind, periods)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Prediction, len(periods))
 	for i, period := range periods {
 		below, above := baseHalfWidths(base, i)
@@ -50,30 +53,62 @@ func buildPredictions(raw []rawPrediction, periods []string, base []baseline.Poi
 // for every period wins:
 //
 //  1. by label: the prediction whose period label is the period's (any
-//     case, spaces trimmed);
+//     case, spaces trimmed), or names the same period of the kind in
+//     another form ("2025-07-31" for the month "2025-07").
 //  2. by step: the prediction whose step number is the period's position,
 //     counting from 1, or from 0 when some prediction has step 0. A step
 //     number is an "index" or "step" field, or a label or key that is a
 //     bare number ("3") or the prompt's fallback form ("t+3");
-//  3. by order: the first len(periods) predictions as they come.
+//  3. by order: the first len(periods) predictions as they come, unless one
+//     of them is labelled with another period than the one it would be
+//     taken for: then the answer is refused, since its values belong to
+//     other periods (a forecast that starts at the last known period, say)
+//     and relabelling them would shift the forecast.
 //
 // Within a rule, of two predictions for the same period the first counts.
-func align(raw []rawPrediction, periods []string) []int {
+func align(raw []rawPrediction, kind string, periods []string) ([]int, error) {
 	order := make([]int, len(periods))
 	byLabel := func(j, i int) bool { return strings.EqualFold(strings.TrimSpace(raw[j].period), periods[i]) }
 	if matchEach(order, len(raw), byLabel) {
-		return order
+		return order, nil
+	}
+	labels, labelled := calendar(kind, raw, func(r rawPrediction) string { return r.period })
+	wanted, _ := calendar(kind, periods, func(p string) string { return p })
+	sameCalendarPeriod := func(j, i int) bool { return labels[j] != noPeriod && labels[j] == wanted[i] }
+	if labelled && matchEach(order, len(raw), sameCalendarPeriod) {
+		return order, nil
 	}
 	if steps, first := stepNumbers(raw); steps != nil {
 		byStep := func(j, i int) bool { return steps[j] == first+i }
 		if matchEach(order, len(raw), byStep) {
-			return order
+			return order, nil
 		}
 	}
 	for i := range order {
+		if labels[i] != noPeriod && wanted[i] != noPeriod && labels[i] != wanted[i] {
+			return nil, errorf(ReasonTooFewPredictions, "the answer's prediction %d is labelled %s but would stand for %s: its periods are not the ones asked for; the provider must forecast %s to %s",
+				i+1, strings.TrimSpace(raw[i].period), periods[i], periods[0], periods[len(periods)-1])
+		}
 		order[i] = i
 	}
-	return order
+	return order, nil
+}
+
+// noPeriod marks a label that names no period of the kind.
+const noPeriod = math.MinInt
+
+// calendar numbers each item's label with ordinal (noPeriod when it names no
+// period of the kind), and reports whether any does.
+func calendar[T any](kind string, items []T, label func(T) string) ([]int, bool) {
+	out := make([]int, len(items))
+	some := false
+	for j, item := range items {
+		out[j] = noPeriod
+		if n, ok := ordinal(kind, label(item)); ok {
+			out[j], some = n, true
+		}
+	}
+	return out, some
 }
 
 // matchEach sets order[i], for every i, to the first j < n not already

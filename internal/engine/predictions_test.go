@@ -31,7 +31,11 @@ func TestAlign(t *testing.T) {
 		{"history echoed first", labelled("2025-06", "2025-07", "2025-08", "2025-09"), []int{1, 2, 3}},
 		{"case and space", labelled(" 2025-07", "2025-08 ", "2025-09"), []int{0, 1, 2}},
 		{"duplicate label uses the first", labelled("2025-07", "2025-07", "2025-08", "2025-09"), []int{0, 2, 3}},
-		{"one label missing: in order", labelled("2025-09", "2025-07", "2025-10"), []int{0, 1, 2}},
+		{"another form of the same months", labelled("2025-09-30", "2025-07-01", "2025-08-15"), []int{1, 2, 0}},
+		{"labelled with other periods: refused", labelled("2025-06", "2025-07", "2025-08"), nil},
+		{"one period missing: refused", labelled("2025-09", "2025-07", "2025-10"), nil},
+		{"partly labelled, in order", labelled("2025-07", "", "2025-09"), []int{0, 1, 2}},
+		{"partly labelled, shifted: refused", labelled("", "2025-07", ""), nil},
 		{"no labels: in order", labelled("", "", "", ""), []int{0, 1, 2}},
 		{"keyed by index from 1", labelled("3", "1", "2"), []int{1, 2, 0}},
 		{"keyed by index from 0", labelled("2", "0", "1"), []int{1, 2, 0}},
@@ -45,8 +49,13 @@ func TestAlign(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := align(tt.raw, periods); !slices.Equal(got, tt.want) {
-				t.Errorf("align() = %v, want %v", got, tt.want)
+			got, err := align(tt.raw, PeriodMonth, periods)
+			if tt.want == nil {
+				wantReason(t, err, ReasonTooFewPredictions)
+				return
+			}
+			if err != nil || !slices.Equal(got, tt.want) {
+				t.Errorf("align() = %v, %v, want %v", got, err, tt.want)
 			}
 		})
 	}
@@ -58,7 +67,7 @@ func TestBuildPredictionsFloorsCounts(t *testing.T) {
 		{value: number{value: -1, set: true}, upper: number{value: 1, set: true}},
 	}
 	periods := []string{"2025-07", "2025-08"}
-	got, err := buildPredictions(raw, periods, nil, true)
+	got, err := buildPredictions(raw, PeriodMonth, periods, nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +75,7 @@ func TestBuildPredictionsFloorsCounts(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("counts: %+v, want %+v", got, want)
 	}
-	got, err = buildPredictions(raw, periods, nil, false)
+	got, err = buildPredictions(raw, PeriodMonth, periods, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
