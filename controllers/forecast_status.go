@@ -190,10 +190,18 @@ func setCondition(fc *v1.Forecast, t string, s metav1.ConditionStatus, reason, m
 }
 
 // decimal writes v with at most six significant digits, without an exponent
-// for everyday magnitudes.
+// for everyday magnitudes, and with one from 1e15 up, so that any finite
+// value fits the API's Decimal (32 characters at most).
 func decimal(v float64) v1.Decimal {
 	if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 		return "0"
+	}
+	if math.Abs(v) >= 1e15 {
+		mantissa, exponent, _ := strings.Cut(strconv.FormatFloat(v, 'e', 5, 64), "e")
+		if strings.Contains(mantissa, ".") {
+			mantissa = strings.TrimRight(strings.TrimRight(mantissa, "0"), ".")
+		}
+		return v1.Decimal(mantissa + "e" + exponent)
 	}
 	digits := 5 - int(math.Floor(math.Log10(math.Abs(v))))
 	if digits < 0 {

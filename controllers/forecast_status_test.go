@@ -2,6 +2,8 @@ package controllers
 
 import (
 	"errors"
+	"math"
+	"regexp"
 	"testing"
 	"time"
 
@@ -15,7 +17,14 @@ import (
 func TestDecimal(t *testing.T) {
 	tests := map[float64]v1.Decimal{
 		0: "0", 4812.345678: "4812.35", 1234567.89: "1234570", 0.00123456789: "0.00123457",
-		-3.5: "-3.5", 100: "100", 0.93: "0.93",
+		-3.5: "-3.5", 100: "100", 0.93: "0.93", 123456789012345: "123457000000000",
+		1e15: "1e+15", 1.234567e32: "1.23457e+32", -1.5e300: "-1.5e+300", math.MaxFloat64: "1.79769e+308",
+	}
+	pattern := regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$`) // v1.Decimal's
+	for _, v := range []float64{1e32, -1e40, math.MaxFloat64, math.SmallestNonzeroFloat64, -1e-9, 123.456} {
+		if d := decimal(v); len(d) > 32 || !pattern.MatchString(string(d)) {
+			t.Errorf("decimal(%v) = %q: not a valid v1.Decimal", v, d)
+		}
 	}
 	for in, want := range tests {
 		if got := decimal(in); got != want {
