@@ -136,6 +136,8 @@ func TestForecastListFilters(t *testing.T) {
 		{"provider=openai", []string{"energy/fra-load"}},
 		{"provider=Baseline", []string{"energy/usa-load"}},
 		{"provider=groq", nil},
+		{"risk=none", []string{"energy/jpn-load"}},
+		{"provider=NONE", []string{"energy/jpn-load"}},
 		{"state=failing,stale", []string{"energy/usa-load", "ports/chn-teu"}},
 		{"namespace=ports&risk=moderate", []string{"ports/bra-teu"}},
 		{"namespace=nowhere", nil},
@@ -216,9 +218,9 @@ func TestForecastListBadParameters(t *testing.T) {
 		query, param string
 		allowed      []string
 	}{
-		{"risk=extreme", "risk", []string{"Low", "Moderate", "High", "Critical"}},
-		{"risk=High,severe", "risk", []string{"Low", "Moderate", "High", "Critical"}},
-		{"provider=anthropic", "provider", []string{"openai", "gemini", "groq", "cloudflare", "huggingface", "baseline"}},
+		{"risk=extreme", "risk", []string{"Low", "Moderate", "High", "Critical", "None"}},
+		{"risk=High,severe", "risk", []string{"Low", "Moderate", "High", "Critical", "None"}},
+		{"provider=anthropic", "provider", []string{"openai", "gemini", "groq", "cloudflare", "huggingface", "baseline", "none"}},
 		{"state=broken", "state", []string{"Ready", "Failing", "Stale", "Pending", "Suspended"}},
 		{"sort=age", "sort", []string{"name", "risk"}},
 		{"limit=0", "limit", nil},
@@ -289,6 +291,21 @@ func TestForecastDetailNotFound(t *testing.T) {
 		if body.Error.Reason != ReasonNotFound || !strings.Contains(body.Error.Message, "Forecast") {
 			t.Errorf("%s: error = %+v", target, body.Error)
 		}
+	}
+}
+
+func TestForecastDetailWithAnOverflowingValue(t *testing.T) {
+	// "1e400" passes the CRD's pattern but is no float64: it reads as 0,
+	// and the answer stays valid JSON.
+	fc := testForecast("ports", "huge", "USA")
+	fc.Status.Predictions[0].Upper = "1e400"
+	h := newTestHandler(testLock(), fc)
+	got := getJSON[ForecastDetail](t, h, "/api/v1/forecasts/ports/huge", http.StatusOK)
+	if p := got.Status.Predictions[0]; p.Upper != 0 {
+		t.Errorf("upper = %v, want 0 for a value that overflows", p.Upper)
+	}
+	if rec := get(t, h, "/forecasts/ports/huge"); rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "Inf") {
+		t.Errorf("the detail page shows %d, Inf: %v", rec.Code, strings.Contains(rec.Body.String(), "Inf"))
 	}
 }
 

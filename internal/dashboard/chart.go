@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
+	"unicode"
 
 	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
@@ -84,10 +86,29 @@ func chartDataOf(fc *v1.Forecast, history []Point, note string) chartData {
 	}
 	for _, b := range fc.Status.Bottlenecks {
 		if b.Period != "" {
-			d.bottlenecks[b.Period] = true
+			d.bottlenecks[printable(b.Period)] = true
 		}
 	}
+	d.title, d.yLabel = printable(d.title), printable(d.yLabel)
+	d.history = slices.Clone(d.history)
+	for i := range d.history {
+		d.history[i].Period = printable(d.history[i].Period)
+	}
+	for i := range d.predictions {
+		d.predictions[i].Period = printable(d.predictions[i].Period)
+	}
 	return d
+}
+
+// printable replaces control characters, which XML does not allow in an SVG
+// (and the API does not forbid in a region or a period label), with spaces.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 func chartTitle(fc *v1.Forecast) string {

@@ -182,6 +182,16 @@ func TestChartEscapesText(t *testing.T) {
 	}
 }
 
+func TestChartReplacesControlCharacters(t *testing.T) {
+	fc := testForecast("ports", "ctl", "US\x01A")
+	fc.Spec.Unit = "k\x1bTEU"
+	fc.Status.Predictions[0].Period = "2025\x00-07"
+	doc, _ := getChart(t, newTestHandler(fc), "/api/v1/forecasts/ports/ctl/chart.svg") // parses the SVG as XML
+	if !doc.has("US A — container port throughput") {
+		t.Errorf("texts %q", doc.texts)
+	}
+}
+
 func TestPeriodTicker(t *testing.T) {
 	labels := make([]string, 156)
 	for i := range labels {

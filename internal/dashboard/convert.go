@@ -228,9 +228,13 @@ func parseDecimal(d v1.Decimal) (float64, bool) {
 	return v, err == nil && !math.IsNaN(v) && !math.IsInf(v, 0)
 }
 
+// decimal reads a decimal string, as 0 when it is not a finite number (a
+// value such as "1e400" passes the API's pattern but overflows).
 func decimal(d v1.Decimal) float64 {
-	v, _ := parseDecimal(d)
-	return v
+	if v, ok := parseDecimal(d); ok {
+		return v
+	}
+	return 0
 }
 
 func decimalPtr(d *v1.Decimal) *float64 {

@@ -75,10 +75,10 @@ func parseListQuery(v url.Values) (listQuery, *APIError) {
 		limit:     defaultLimit,
 	}
 	var err *APIError
-	if q.risks, err = oneOfEach(v, paramRisk, riskLevels); err != nil {
+	if q.risks, err = oneOfEach(v, paramRisk, append(slices.Clone(riskLevels), NoRisk)); err != nil {
 		return q, err
 	}
-	if q.providers, err = oneOfEach(v, paramProvider, providerNames); err != nil {
+	if q.providers, err = oneOfEach(v, paramProvider, append(slices.Clone(providerNames), NoProvider)); err != nil {
 		return q, err
 	}
 	if q.states, err = oneOfEach(v, paramState, states); err != nil {
@@ -158,10 +158,10 @@ func (q listQuery) matches(fc *v1.Forecast, a assessor) bool {
 	if q.region != "" && !strings.EqualFold(fc.Spec.Region, q.region) {
 		return false
 	}
-	if len(q.risks) > 0 && !slices.Contains(q.risks, string(fc.Status.RiskLevel)) {
+	if len(q.risks) > 0 && !slices.Contains(q.risks, riskKey(fc)) {
 		return false
 	}
-	if len(q.providers) > 0 && !slices.Contains(q.providers, string(fc.Status.Provider)) {
+	if len(q.providers) > 0 && !slices.Contains(q.providers, providerKey(fc)) {
 		return false
 	}
 	if len(q.states) > 0 && !slices.Contains(q.states, a.assess(fc).state) {
@@ -288,4 +288,22 @@ func decodeContinue(token, sort string) (string, *APIError) {
 		return "", badParameter(paramContinue, fmt.Sprintf("continue was made for sort=%s, not sort=%s", t.Sort, sort), nil)
 	}
 	return t.After, nil
+}
+
+// riskKey is the Forecast's risk level, or NoRisk without a result, as the
+// risk filter and the summary's byRisk name it.
+func riskKey(fc *v1.Forecast) string {
+	if !hasResult(fc) {
+		return NoRisk
+	}
+	return string(fc.Status.RiskLevel)
+}
+
+// providerKey is the provider of the Forecast's result, or NoProvider
+// without one, as the provider filter and the summary's byProvider name it.
+func providerKey(fc *v1.Forecast) string {
+	if !hasResult(fc) {
+		return NoProvider
+	}
+	return string(fc.Status.Provider)
 }

@@ -295,13 +295,20 @@ func (s *server) readError(err error, kind, name string) *APIError {
 
 // writeJSON writes v with the API's headers. Answers are live data: no
 // caching.
+// writeJSON encodes v before it sends the status, so that a value that
+// cannot be encoded is a 500 with a JSON error, not a 200 with no body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		body, _ = json.Marshal(ErrorBody{Error: APIError{Status: status, Reason: ReasonInternal,
+			Message: "encoding the answer: " + err.Error()}})
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	_ = enc.Encode(v) // the client may be gone; nothing to do about it
+	_, _ = w.Write(append(body, '\n')) // the client may be gone; nothing to do about it
 }
 
 func writeError(w http.ResponseWriter, e *APIError) {
