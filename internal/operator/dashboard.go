@@ -4,10 +4,14 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net"
+	"net/http"
+
+	"github.com/go-logr/logr"
 
 	"k8s.io/client-go/util/cert"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/bottleneck-io/bottleneck-operator/internal/dashboard"
 )
@@ -48,12 +52,38 @@ func addDashboard(mgr ctrl.Manager, o DashboardOptions) error {
 		if r.TLSConfig, err = selfSignedTLS(); err != nil {
 			return err
 		}
-		r.Filter = filter
+		r.Filter = underPrefix(filter)
 	}
 	if err := mgr.Add(r); err != nil {
 		return fmt.Errorf("adding the dashboard: %w", err)
 	}
 	return nil
+}
+
+// authorizationPrefix goes before every dashboard path that the secure
+// dashboard asks the API server to authorize: Kubernetes' default
+// system:discovery role lets every authenticated user get /api/*, which must
+// not open the dashboard's /api/v1. The dashboard-reader ClusterRole grants
+// /bottleneck-dashboard/*.
+const authorizationPrefix = "/bottleneck-dashboard"
+
+// underPrefix makes filter see each request's path under
+// authorizationPrefix; the dashboard behind it sees the path as sent.
+func underPrefix(filter metricsserver.Filter) metricsserver.Filter {
+	return func(log logr.Logger, h http.Handler) (http.Handler, error) {
+		inner, err := filter(log, http.StripPrefix(authorizationPrefix, h))
+		if err != nil {
+			return nil, err
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			prefixed := r.Clone(r.Context())
+			prefixed.URL.Path = authorizationPrefix + r.URL.Path
+			if r.URL.RawPath != "" {
+				prefixed.URL.RawPath = authorizationPrefix + r.URL.RawPath
+			}
+			inner.ServeHTTP(w, prefixed)
+		}), nil
+	}
 }
 
 // selfSignedTLS returns an HTTPS configuration with a certificate made up

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/go-logr/logr"
 )
 
 func TestSelfSignedTLSServesHTTPS(t *testing.T) {
@@ -38,5 +40,28 @@ func TestDashboardEnabled(t *testing.T) {
 		if got := (DashboardOptions{BindAddress: addr}).enabled(); got != want {
 			t.Errorf("BindAddress %q: enabled = %v, want %v", addr, got, want)
 		}
+	}
+}
+
+func TestUnderPrefixAuthorizesThePrefixedPath(t *testing.T) {
+	var authorized []string
+	recordingFilter := func(_ logr.Logger, h http.Handler) (http.Handler, error) {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			authorized = append(authorized, r.URL.Path)
+			h.ServeHTTP(w, r)
+		}), nil
+	}
+	var served string
+	dashboard := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { served = r.URL.Path })
+	h, err := underPrefix(recordingFilter)(logr.Discard(), dashboard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/api/v1/forecasts?risk=High", nil))
+	if len(authorized) != 1 || authorized[0] != "/bottleneck-dashboard/api/v1/forecasts" {
+		t.Errorf("the filter authorized %v, want /bottleneck-dashboard/api/v1/forecasts (not /api/*, which every user may get)", authorized)
+	}
+	if served != "/api/v1/forecasts" {
+		t.Errorf("the dashboard served %q, want the path as sent", served)
 	}
 }
