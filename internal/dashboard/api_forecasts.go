@@ -44,12 +44,23 @@ type ForecastItem struct {
 	Ready string `json:"ready"`
 	// Failure says why a Failing Forecast fails.
 	Failure *Failure `json:"failure,omitempty"`
+	// Result holds the result's figures and where they come from.
+	Result
+	// BottleneckCount counts the bottlenecks of the result.
+	BottleneckCount int `json:"bottleneckCount"`
+}
+
+// Result is what a Forecast's last result says, in the list and in the
+// detail alike; its fields stand at the top level of the JSON.
+type Result struct {
 	// RiskLevel is Low, Moderate, High or Critical; empty without a result.
 	RiskLevel string `json:"riskLevel,omitempty"`
 	// RiskScore on a 0-100 scale.
 	RiskScore int32 `json:"riskScore"`
 	// Confidence on a 0-100 scale.
 	Confidence int32 `json:"confidence"`
+	// Summary of the result in a sentence or two.
+	Summary string `json:"summary,omitempty"`
 	// Provider that produced the result.
 	Provider string `json:"provider,omitempty"`
 	// Model that produced the result.
@@ -60,10 +71,6 @@ type ForecastItem struct {
 	GeneratedAt *time.Time `json:"generatedAt,omitempty"`
 	// NextRefreshAt is when the result is due to be produced again.
 	NextRefreshAt *time.Time `json:"nextRefreshAt,omitempty"`
-	// BottleneckCount counts the bottlenecks of the result.
-	BottleneckCount int `json:"bottleneckCount"`
-	// Summary of the result in a sentence or two.
-	Summary string `json:"summary,omitempty"`
 }
 
 // Failure says why a Forecast is Failing.
@@ -162,26 +169,10 @@ type ForecastStatus struct {
 	Conditions []Condition `json:"conditions"`
 	// ObservedGeneration is the spec generation the result reflects.
 	ObservedGeneration int64 `json:"observedGeneration"`
-	// Provider that produced the result.
-	Provider string `json:"provider,omitempty"`
-	// Model that produced the result.
-	Model string `json:"model,omitempty"`
-	// LockEpoch the result was made under.
-	LockEpoch int64 `json:"lockEpoch,omitempty"`
-	// GeneratedAt is when the result was produced.
-	GeneratedAt *time.Time `json:"generatedAt,omitempty"`
-	// NextRefreshAt is when it is due to be produced again.
-	NextRefreshAt *time.Time `json:"nextRefreshAt,omitempty"`
+	// Result holds the result's figures and where they come from.
+	Result
 	// InputHash identifies the inputs the result was made from.
 	InputHash string `json:"inputHash,omitempty"`
-	// RiskLevel is Low, Moderate, High or Critical.
-	RiskLevel string `json:"riskLevel,omitempty"`
-	// RiskScore on a 0-100 scale.
-	RiskScore int32 `json:"riskScore"`
-	// Confidence on a 0-100 scale.
-	Confidence int32 `json:"confidence"`
-	// Summary in a sentence or two.
-	Summary string `json:"summary,omitempty"`
 	// Predictions, one per period of the horizon.
 	Predictions []Prediction `json:"predictions"`
 	// Bottlenecks expected over the horizon.

@@ -103,16 +103,22 @@ func itemView(fc *v1.Forecast, a assessment) ForecastItem {
 		State:           a.state,
 		Ready:           conditionStatus(st.Conditions, v1.ReadyCondition),
 		Failure:         a.failure,
-		RiskLevel:       string(st.RiskLevel),
-		RiskScore:       st.RiskScore,
-		Confidence:      st.Confidence,
-		Provider:        string(st.Provider),
-		Model:           st.Model,
-		LockEpoch:       st.LockEpoch,
-		GeneratedAt:     timePtr(st.GeneratedAt),
-		NextRefreshAt:   timePtr(st.NextRefreshAt),
+		Result:          resultView(st),
 		BottleneckCount: len(st.Bottlenecks),
-		Summary:         st.Summary,
+	}
+}
+
+func resultView(st v1.ForecastStatus) Result {
+	return Result{
+		RiskLevel:     string(st.RiskLevel),
+		RiskScore:     st.RiskScore,
+		Confidence:    st.Confidence,
+		Summary:       st.Summary,
+		Provider:      string(st.Provider),
+		Model:         st.Model,
+		LockEpoch:     st.LockEpoch,
+		GeneratedAt:   timePtr(st.GeneratedAt),
+		NextRefreshAt: timePtr(st.NextRefreshAt),
 	}
 }
 
@@ -158,16 +164,8 @@ func statusView(fc *v1.Forecast) ForecastStatus {
 	out := ForecastStatus{
 		Conditions:         make([]Condition, len(st.Conditions)),
 		ObservedGeneration: st.ObservedGeneration,
-		Provider:           string(st.Provider),
-		Model:              st.Model,
-		LockEpoch:          st.LockEpoch,
-		GeneratedAt:        timePtr(st.GeneratedAt),
-		NextRefreshAt:      timePtr(st.NextRefreshAt),
+		Result:             resultView(st),
 		InputHash:          st.InputHash,
-		RiskLevel:          string(st.RiskLevel),
-		RiskScore:          st.RiskScore,
-		Confidence:         st.Confidence,
-		Summary:            st.Summary,
 		Predictions:        predictionViews(st.Predictions),
 		Bottlenecks:        make([]Bottleneck, len(st.Bottlenecks)),
 	}

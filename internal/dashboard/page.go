@@ -207,10 +207,9 @@ type detail struct {
 func (s *server) detailPage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := s.readContext(r)
 	defer cancel()
-	fc, err := s.forecast(ctx, r)
-	if err != nil {
-		e := s.readError(err, "Forecast", r.PathValue("namespace")+"/"+r.PathValue("name"))
-		s.renderMessage(w, e.Status, "../../", "Forecast not available", e.Message)
+	fc, aerr := s.forecast(ctx, r)
+	if aerr != nil {
+		s.renderMessage(w, aerr.Status, "../../", "Forecast not available", aerr.Message)
 		return
 	}
 	view := detailView(fc, s.assessor().assess(fc))

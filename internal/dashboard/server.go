@@ -157,9 +157,9 @@ func (s *server) listForecasts(w http.ResponseWriter, r *http.Request) {
 func (s *server) getForecast(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := s.readContext(r)
 	defer cancel()
-	fc, err := s.forecast(ctx, r)
-	if err != nil {
-		writeError(w, s.readError(err, "Forecast", r.PathValue("namespace")+"/"+r.PathValue("name")))
+	fc, aerr := s.forecast(ctx, r)
+	if aerr != nil {
+		writeError(w, aerr)
 		return
 	}
 	writeJSON(w, http.StatusOK, detailView(fc, s.assessor().assess(fc)))
@@ -187,9 +187,9 @@ func (s *server) getSummary(w http.ResponseWriter, r *http.Request) {
 func (s *server) getChart(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := s.readContext(r)
 	defer cancel()
-	fc, err := s.forecast(ctx, r)
-	if err != nil {
-		writeError(w, s.readError(err, "Forecast", r.PathValue("namespace")+"/"+r.PathValue("name")))
+	fc, aerr := s.forecast(ctx, r)
+	if aerr != nil {
+		writeError(w, aerr)
 		return
 	}
 	// The chart depends on the object alone unless a loader reads the history.
@@ -256,12 +256,13 @@ func (s *server) forecasts(ctx context.Context, namespace string) ([]v1.Forecast
 	return list.Items, nil
 }
 
-// forecast gets the Forecast the request's path names.
-func (s *server) forecast(ctx context.Context, r *http.Request) (*v1.Forecast, error) {
+// forecast gets the Forecast the request's path names, or the error to
+// answer with (404 for an unknown Forecast).
+func (s *server) forecast(ctx context.Context, r *http.Request) (*v1.Forecast, *APIError) {
 	fc := &v1.Forecast{}
 	key := types.NamespacedName{Namespace: r.PathValue("namespace"), Name: r.PathValue("name")}
 	if err := s.reader.Get(ctx, key, fc, client.UnsafeDisableDeepCopy); err != nil {
-		return nil, err
+		return nil, s.readError(err, "Forecast", key.String())
 	}
 	return fc, nil
 }

@@ -61,7 +61,7 @@ func assessConfidence(provider number, d Data, history []float64, preds []Predic
 		add(weightProvider, c)
 	}
 	add(weightQuality, dataQuality(d, history))
-	add(weightWidth, 1-meanCappedWidth(preds))
+	add(weightWidth, 1-meanRelativeWidth(preds, 1))
 	if a, ok := agreement(preds, base); ok {
 		add(weightAgreement, a)
 	}
@@ -161,23 +161,6 @@ func median(values []float64) float64 {
 		return values[n/2]
 	}
 	return (values[n/2-1] + values[n/2]) / 2
-}
-
-// meanCappedWidth is the mean interval width relative to the value, each
-// term capped at 1; a non-zero width around a zero value counts as 1.
-func meanCappedWidth(preds []Prediction) float64 {
-	var sum float64
-	for _, p := range preds {
-		width := p.Upper - p.Lower
-		switch {
-		case width == 0:
-		case p.Value == 0:
-			sum++
-		default:
-			sum += min(width/math.Abs(p.Value), 1)
-		}
-	}
-	return sum / float64(len(preds))
 }
 
 // agreement scores how close the predictions are to the baseline forecast;

@@ -76,7 +76,7 @@ func TestReadmeExample(t *testing.T) {
 	near("length", lengthCredit(len(history)), 0.6905)
 	near("gap share", gapShare(d), 1.0/12)
 	near("quality", dataQuality(d, history), 0.5754)
-	near("width", 1-meanCappedWidth(preds), 0.8726)
+	near("width", 1-meanRelativeWidth(preds, 1), 0.8726)
 	a, ok := agreement(preds, base)
 	if !ok {
 		t.Fatal("no agreement")

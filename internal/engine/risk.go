@@ -68,7 +68,7 @@ func assessRisk(d Data, history []float64, preds []Prediction, hint RiskLevel, h
 	if d.Capacity != nil {
 		score = capacityScore(*d.Capacity, last, g, preds)
 	} else {
-		score = 70*clamp01(math.Abs(g)/growthSaturation) + 30*clamp01(meanRelativeWidth(preds)/widthSaturation)
+		score = 70*clamp01(math.Abs(g)/growthSaturation) + 30*clamp01(meanRelativeWidth(preds, widthSaturation)/widthSaturation)
 	}
 	a := riskAssessment{score: int(math.Round(min(max(score, 0), 100)))}
 	a.level = levelForScore(a.score)
@@ -133,18 +133,19 @@ func relativeTrend(last float64, preds []Prediction) float64 {
 	return slope / ref
 }
 
-// meanRelativeWidth is the mean interval width relative to the value; a
-// non-zero width around a zero value counts as fully uncertain.
-func meanRelativeWidth(preds []Prediction) float64 {
+// meanRelativeWidth is the mean interval width relative to the value, each
+// term capped at limit; a non-zero width around a zero value counts as the
+// limit (fully uncertain).
+func meanRelativeWidth(preds []Prediction, limit float64) float64 {
 	var sum float64
 	for _, p := range preds {
 		width := p.Upper - p.Lower
 		switch {
 		case width == 0:
 		case p.Value == 0:
-			sum += widthSaturation
+			sum += limit
 		default:
-			sum += min(width/math.Abs(p.Value), widthSaturation)
+			sum += min(width/math.Abs(p.Value), limit)
 		}
 	}
 	return sum / float64(len(preds))
