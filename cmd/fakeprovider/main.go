@@ -96,6 +96,8 @@ func printUsage(out io.Writer, url string) {
 	fmt.Fprintf(out, `
 Admin:
   curl -X PUT %[1]s/admin/providers/openai/mode -d '{"mode":"overloaded","count":3}'
+  curl -X PUT %[1]s/admin/providers/groq/mode -d '{"mode":"bad-request","match":"ZZZ"}'
+  curl -X PUT %[1]s/admin/providers/gemini/mode -d '{"mode":"redirect","location":"http://127.0.0.1:4567/capture"}'
   curl %[1]s/admin/providers/openai/mode
   curl %[1]s/admin/requests
   curl -X POST %[1]s/admin/reset

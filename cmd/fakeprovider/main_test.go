@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log"
 	"net"
@@ -23,6 +24,30 @@ func request(t *testing.T, method, url, body string) (*http.Response, error) {
 	}
 	req.Header.Set("Authorization", "Bearer sk-proj-SECRETSECRETSECRET1234")
 	return http.DefaultClient.Do(req)
+}
+
+// waitForGenerate waits until the fake at url has counted n generate calls
+// to provider, and fails the test if it has not within a few seconds.
+func waitForGenerate(t *testing.T, url, provider string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var counts map[string]struct{ Generate int }
+		resp, err := http.Get(url + "/admin/requests")
+		if err == nil {
+			err = json.NewDecoder(resp.Body).Decode(&counts)
+			resp.Body.Close()
+		}
+		switch {
+		case err != nil:
+			t.Fatalf("GET /admin/requests: %v", err)
+		case counts[provider].Generate >= n:
+			return
+		case time.Now().After(deadline):
+			t.Fatalf("%s got %d generate calls, want %d", provider, counts[provider].Generate, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func TestServeUntilSignalled(t *testing.T) {
@@ -84,7 +109,9 @@ func TestServeUntilSignalled(t *testing.T) {
 		}
 		hung <- err
 	}()
-	time.Sleep(100 * time.Millisecond)
+	// Stop only once the fake holds the request: one that never arrived
+	// would fail too, and prove nothing.
+	waitForGenerate(t, url, fakeprovider.OpenAI, 1)
 	cancel()
 	select {
 	case err := <-done:

@@ -12,9 +12,19 @@ import (
 //
 //	PUT  /admin/providers/{provider}/mode  {"mode": "overloaded", "count": 3}
 //	GET  /admin/providers/{provider}/mode  the current mode and what is left of its count
-//	GET  /admin/requests                   generate and probe counts per provider
+//	GET  /admin/requests                   generate, probe and matched counts per provider
 //	POST /admin/reset                      every provider back to ok, counts to zero
 //	GET  /admin/modes                      the modes, each with a one-line description
+//
+// The PUT body may also hold "location", the URL mode redirect sends the
+// client to (which it needs, and every other mode refuses), and "match": the
+// mode then applies only to generate calls whose body contains that string,
+// and every other request is answered as mode ok without using up the
+// count. GET /admin/requests counts the calls a match selected as
+// "matched":
+//
+//	{"mode": "redirect", "location": "http://127.0.0.1:4567/capture"}
+//	{"mode": "bad-request", "match": "ZZZ", "count": 1}
 //
 // Errors are JSON: {"error": "…"}, 400 for a bad provider, mode or body.
 
@@ -34,8 +44,10 @@ func (s *Server) adminRoutes() {
 
 // modeRequest is the body of PUT /admin/providers/{provider}/mode.
 type modeRequest struct {
-	Mode  string `json:"mode"`
-	Count int    `json:"count"` // 0: until changed
+	Mode     string `json:"mode"`
+	Count    int    `json:"count"`    // 0: until changed
+	Location string `json:"location"` // mode redirect only
+	Match    string `json:"match"`    // "": every request
 }
 
 // modeStatus is a provider's mode as the admin API shows it.
@@ -43,6 +55,8 @@ type modeStatus struct {
 	Provider  string `json:"provider"`
 	Mode      Mode   `json:"mode"`
 	Remaining int    `json:"remaining"` // requests left in this mode; 0: until changed
+	Location  string `json:"location,omitempty"`
+	Match     string `json:"match,omitempty"`
 }
 
 func (s *Server) putMode(w http.ResponseWriter, r *http.Request) {
@@ -51,10 +65,11 @@ func (s *Server) putMode(w http.ResponseWriter, r *http.Request) {
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxAdminBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		adminError(w, http.StatusBadRequest, fmt.Sprintf(`the body must be {"mode": "<mode>", "count": <n>}: %v`, err))
+		adminError(w, http.StatusBadRequest, fmt.Sprintf(`the body must be {"mode": "<mode>", "count": <n>, "location": "<url>", "match": "<text>"}, each but mode optional: %v`, err))
 		return
 	}
-	if err := s.SetMode(provider, Mode(req.Mode), req.Count); err != nil {
+	set := Setting{Mode: Mode(req.Mode), Count: req.Count, Location: req.Location, Match: req.Match}
+	if err := s.Set(provider, set); err != nil {
 		adminError(w, http.StatusBadRequest, err.Error())
 		return
 	}
@@ -67,8 +82,8 @@ func (s *Server) getMode(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusBadRequest, unknownProvider(provider).Error())
 		return
 	}
-	mode, remaining := s.CurrentMode(provider)
-	write(w, jsonReply(http.StatusOK, modeStatus{Provider: provider, Mode: mode, Remaining: remaining}))
+	set := s.Current(provider)
+	write(w, jsonReply(http.StatusOK, modeStatus{Provider: provider, Mode: set.Mode, Remaining: set.Count, Location: set.Location, Match: set.Match}))
 }
 
 func (s *Server) getRequests(w http.ResponseWriter, _ *http.Request) {

@@ -65,6 +65,18 @@ func TestAdminListsModes(t *testing.T) {
 			t.Errorf("%s has no description", m)
 		}
 	}
+	// The failover modes' reach: redirect breaks probes too, the others do not.
+	reach := map[Mode]bool{ModeBadRequest: false, ModeLongLabels: false, ModeRedirect: true}
+	for i, m := range Modes() {
+		want, listed := reach[m]
+		if got, _ := jsonAt(t, body, "modes."+strconv.Itoa(i)+".probes"); listed && got != want {
+			t.Errorf("%s probes %v, want %v", m, got, want)
+		}
+		delete(reach, m)
+	}
+	if len(reach) != 0 {
+		t.Errorf("not listed: %v", reach)
+	}
 }
 
 func TestAdminRefuses(t *testing.T) {
@@ -79,6 +91,9 @@ func TestAdminRefuses(t *testing.T) {
 		{"PUT", "/admin/providers/openai/mode", `{"mode":"quota","count":-1}`, 400, "negative"},
 		{"PUT", "/admin/providers/openai/mode", `{"mode":"quota","times":3}`, 400, "unknown field"},
 		{"PUT", "/admin/providers/openai/mode", `not json`, 400, "the body must be"},
+		{"PUT", "/admin/providers/gemini/mode", `{"mode":"redirect"}`, 400, "mode redirect needs a location"},
+		{"PUT", "/admin/providers/gemini/mode", `{"mode":"redirect","location":"capture"}`, 400, "not an absolute URL"},
+		{"PUT", "/admin/providers/gemini/mode", `{"mode":"bad-request","location":"http://127.0.0.1:4567/capture"}`, 400, "a location goes with mode redirect only"},
 		{"GET", "/admin/providers/nope/mode", "", 400, "unknown provider"},
 		{"GET", "/admin/nothing", "", 404, "no admin endpoint GET /admin/nothing"},
 		{"DELETE", "/admin/reset", "", 404, "no admin endpoint"},
@@ -92,8 +107,63 @@ func TestAdminRefuses(t *testing.T) {
 		if errMsg, ok := jsonAt(t, body, "error"); !ok || errMsg == "" {
 			t.Errorf("%s %s: no JSON error: %s", tt.method, tt.path, body)
 		}
-		if m, _ := s.CurrentMode(OpenAI); m != ModeOK {
-			t.Errorf("%s %s %s changed the mode to %s", tt.method, tt.path, tt.body, m)
+		for _, provider := range Providers() {
+			if cur := s.Current(provider); cur != okSetting {
+				t.Errorf("%s %s %s changed %s to %+v", tt.method, tt.path, tt.body, provider, cur)
+			}
 		}
+	}
+}
+
+func TestAdminMatch(t *testing.T) {
+	s := New()
+	code, body := admin(t, s, "PUT", "/admin/providers/openai/mode", `{"mode":"bad-request","match":"ZZZ","count":2}`)
+	const status = `{"provider":"openai","mode":"bad-request","remaining":2,"match":"ZZZ"}`
+	if code != 200 || string(body) != status {
+		t.Fatalf("PUT: %d %s", code, body)
+	}
+	if code, body = admin(t, s, "GET", "/admin/providers/openai/mode", ""); string(body) != status {
+		t.Errorf("GET mode: %d %s", code, body)
+	}
+	if w := generate(t, s, OpenAI); w.Code != http.StatusOK {
+		t.Errorf("unmatched: %d", w.Code)
+	}
+	if w := generateFor(t, s, OpenAI, markedData()); w.Code != http.StatusBadRequest {
+		t.Errorf("matched: %d", w.Code)
+	}
+	_, body = admin(t, s, "GET", "/admin/requests", "")
+	for path, want := range map[string]any{"openai.generate": 2.0, "openai.matched": 1.0, "groq.matched": 0.0} {
+		if got, _ := jsonAt(t, body, path); got != want {
+			t.Errorf("requests %s = %v, want %v: %s", path, got, want, body)
+		}
+	}
+	if _, body = admin(t, s, "GET", "/admin/providers/openai/mode", ""); !strings.Contains(string(body), `"remaining":1,"match":"ZZZ"`) {
+		t.Errorf("after one match: %s", body)
+	}
+
+	admin(t, s, "POST", "/admin/reset", "")
+	if _, body = admin(t, s, "GET", "/admin/providers/openai/mode", ""); string(body) != `{"provider":"openai","mode":"ok","remaining":0}` {
+		t.Errorf("after reset: %s", body)
+	}
+	if _, body = admin(t, s, "GET", "/admin/requests", ""); !strings.Contains(string(body), `"openai":{"generate":0,"probe":0,"matched":0}`) {
+		t.Errorf("counts after reset: %s", body)
+	}
+}
+
+func TestAdminRedirect(t *testing.T) {
+	s := New()
+	code, body := admin(t, s, "PUT", "/admin/providers/gemini/mode", `{"mode":"redirect","location":"http://127.0.0.1:4567/capture"}`)
+	const status = `{"provider":"gemini","mode":"redirect","remaining":0,"location":"http://127.0.0.1:4567/capture"}`
+	if code != 200 || string(body) != status {
+		t.Fatalf("PUT: %d %s", code, body)
+	}
+	w := probe(t, s, Gemini)
+	if w.Code != http.StatusTemporaryRedirect || w.Header().Get("Location") != "http://127.0.0.1:4567/capture" {
+		t.Errorf("probe: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	// Another mode drops the location.
+	admin(t, s, "PUT", "/admin/providers/gemini/mode", `{"mode":"quota"}`)
+	if _, body = admin(t, s, "GET", "/admin/providers/gemini/mode", ""); strings.Contains(string(body), "location") {
+		t.Errorf("the location outlived its mode: %s", body)
 	}
 }

@@ -3,6 +3,7 @@ package fakeprovider
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -18,6 +19,9 @@ func tokens(s string) int { return (len(s) + charsPerToken - 1) / charsPerToken 
 // cut off at the output limit: ModeTruncated cuts it, and so does a maxTokens
 // (0: no limit) the answer does not fit in, as a real model stops there.
 func answerText(f forecast, mode Mode, maxTokens int) (text string, truncated bool) {
+	if f.other != nil {
+		return otherAnswer(f.other, mode, maxTokens)
+	}
 	switch mode {
 	case ModeProse:
 		text = proseAnswer(f)
@@ -25,11 +29,32 @@ func answerText(f forecast, mode Mode, maxTokens int) (text string, truncated bo
 		text = fencedAnswer(f)
 	case ModeSchema:
 		text = brokenAnswer(f)
+	case ModeLongLabels:
+		text = marshal(withLongLabels(f))
 	case ModeTruncated:
 		text = marshal(f)
 		return cutAt(text, len(text)*3/5), true
 	default:
 		text = marshal(f)
+	}
+	if maxTokens > 0 && tokens(text) > maxTokens {
+		return cutAt(text, maxTokens*charsPerToken), true
+	}
+	return text, false
+}
+
+// otherAnswer is the answer to a request for another object than a
+// forecast (a completion probe): the object, cut or fenced as the mode
+// says, or a refusal in prose.
+func otherAnswer(obj map[string]any, mode Mode, maxTokens int) (string, bool) {
+	text := marshal(obj)
+	switch mode {
+	case ModeProse:
+		text = "I'm sorry, I can't help with that."
+	case ModeFenced:
+		text = "Here you go:\n```json\n" + text + "\n```"
+	case ModeTruncated:
+		return cutAt(text, len(text)*3/5), true
 	}
 	if maxTokens > 0 && tokens(text) > maxTokens {
 		return cutAt(text, maxTokens*charsPerToken), true
@@ -77,6 +102,41 @@ func brokenAnswer(f forecast) string {
 		Confidence string   `json:"confidence"`
 		Outlook    []string `json:"outlook"`
 	}{f.Summary, "elevated", "fairly high", outlook})
+}
+
+// longLabelTails are what ModeLongLabels adds to the bottlenecks' periods,
+// each in turn: each is longer than 32 characters on its own.
+var longLabelTails = []string{
+	" (the peak of the season, as demand climbs)",
+	" (the shoulder period, before the peak)",
+	" (sustained, from here to the horizon)",
+}
+
+// maxLongLabel bounds a long label, within the engine's own bound.
+const maxLongLabel = 64
+
+// withLongLabels is f with at least two bottlenecks, the second at the peak
+// when f has only one, and each one's period a long label of its own, such
+// as "2025-09 (the peak of the season, as demand climbs)".
+func withLongLabels(f forecast) forecast {
+	f.Bottlenecks = slices.Clone(f.Bottlenecks)
+	for len(f.Bottlenecks) < 2 {
+		peak := f.Predictions[0]
+		for _, p := range f.Predictions {
+			if p.Value > peak.Value {
+				peak = p
+			}
+		}
+		f.Bottlenecks = append(f.Bottlenecks, bottleneck{
+			Name: "Seasonal peak", Severity: f.RiskLevel, Period: peak.Period,
+			Description: fmt.Sprintf("The forecast peaks at %v in %s.", peak.Value, peak.Period),
+		})
+	}
+	for i, b := range f.Bottlenecks {
+		label := strings.TrimSpace(b.Period + longLabelTails[i%len(longLabelTails)])
+		f.Bottlenecks[i].Period = truncate(label, maxLongLabel)
+	}
+	return f
 }
 
 // marshal is v as compact JSON, as models write it under a schema.

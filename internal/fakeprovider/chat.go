@@ -149,7 +149,7 @@ type chatUsage struct {
 func chatCompletions(x *exchange) reply {
 	req, problem := readChat(x.p, x.body)
 	if problem != "" {
-		return x.refuse(modeBadRequest, problem)
+		return x.refuse(modeMalformed, problem)
 	}
 	maxTokens := req.MaxCompletionTokens
 	if maxTokens == 0 {

@@ -47,13 +47,13 @@ type runResult struct {
 func cloudflareRun(x *exchange) reply {
 	var req runRequest
 	if err := json.Unmarshal(x.body, &req); err != nil {
-		return x.refuse(modeBadRequest, "Error: the request body is not valid JSON")
+		return x.refuse(modeMalformed, "Error: the request body is not valid JSON")
 	}
 	user := req.Prompt
 	if len(req.Messages) > 0 {
 		user = userText(req.Messages)
 	} else if req.Prompt == "" {
-		return x.refuse(modeBadRequest, "Error: oneOf at '/' not met, 0 matches: required properties at '/' are 'prompt', required properties at '/' are 'messages'")
+		return x.refuse(modeMalformed, "Error: oneOf at '/' not met, 0 matches: required properties at '/' are 'prompt', required properties at '/' are 'messages'")
 	}
 	a := ask{user: user, schema: req.ResponseFormat.schema(), maxTokens: req.MaxTokens}
 	if a.maxTokens == 0 {

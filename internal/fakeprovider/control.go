@@ -1,106 +1,155 @@
 package fakeprovider
 
 import (
+	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 )
 
-// SetMode makes provider answer in mode for its next count requests, then
-// return to ModeOK; count 0 keeps the mode until it is changed. Modes that
-// only concern generation (see Modes and the admin API's /admin/modes) leave
-// health probes alone and do not use up the count on them.
-func (s *Server) SetMode(provider string, mode Mode, count int) error {
+// Setting is how a provider answers its next requests.
+type Setting struct {
+	// Mode is the answer.
+	Mode Mode
+	// Count is how many requests Mode applies to before the provider returns
+	// to ModeOK; 0 means until the setting is changed. Current reports what
+	// is left of it. ModeOK has none.
+	Count int
+	// Location is where ModeRedirect sends the client, an absolute URL.
+	// ModeRedirect needs one; every other mode refuses one.
+	Location string
+	// Match, when not empty, narrows Mode to the generate calls whose body
+	// contains it: every other request, probes included, is answered in
+	// ModeOK and leaves Count alone. The calls it selects are counted
+	// (Matched), in ModeOK too.
+	Match string
+}
+
+// validate says what is wrong with set, nil when nothing is.
+func (set Setting) validate() error {
+	if _, err := ParseMode(string(set.Mode)); err != nil {
+		return err
+	}
+	if set.Count < 0 {
+		return fmt.Errorf("count %d is negative; 0 means until changed", set.Count)
+	}
+	switch {
+	case set.Mode == ModeRedirect && set.Location == "":
+		return errors.New(`mode redirect needs a location to send the client to, e.g. {"mode": "redirect", "location": "http://127.0.0.1:4567/capture"}`)
+	case set.Mode != ModeRedirect && set.Location != "":
+		return fmt.Errorf("a location goes with mode redirect only, not with mode %s", set.Mode)
+	}
+	if set.Location != "" {
+		if u, err := url.Parse(set.Location); err != nil || !u.IsAbs() || u.Host == "" {
+			return fmt.Errorf("location %q is not an absolute URL such as http://127.0.0.1:4567/capture", set.Location)
+		}
+	}
+	return nil
+}
+
+// Set makes provider answer as set says. Modes that only concern generation
+// (see Modes and the admin API's /admin/modes) leave health probes alone and
+// do not use up the count on them.
+func (s *Server) Set(provider string, set Setting) error {
 	if lookup(provider) == nil {
 		return unknownProvider(provider)
 	}
-	if _, err := ParseMode(string(mode)); err != nil {
+	if err := set.validate(); err != nil {
 		return err
 	}
-	if count < 0 {
-		return fmt.Errorf("count %d is negative; 0 means until changed", count)
+	if set.Mode == ModeOK {
+		set.Count = 0
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := s.state[provider]
-	st.mode, st.remaining = mode, count
-	if mode == ModeOK {
-		st.remaining = 0
-	}
+	s.state[provider].Setting = set
 	return nil
+}
+
+// Current returns provider's setting, its Count what is left of it (0: until
+// changed). An unknown provider is in ModeOK.
+func (s *Server) Current(provider string) Setting {
+	if lookup(provider) == nil {
+		return okSetting
+	}
+	return stateOf(s, provider, func(st *providerState) Setting { return st.Setting })
+}
+
+// SetMode makes provider answer in mode for its next count requests, then
+// return to ModeOK; count 0 keeps the mode until it is changed. It is Set
+// without a location or a match, so it refuses ModeRedirect.
+func (s *Server) SetMode(provider string, mode Mode, count int) error {
+	return s.Set(provider, Setting{Mode: mode, Count: count})
 }
 
 // CurrentMode returns provider's mode and how many more requests it applies
 // to (0: until changed). An unknown provider is in ModeOK.
 func (s *Server) CurrentMode(provider string) (Mode, int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, ok := s.state[provider]
-	if !ok {
-		return ModeOK, 0
-	}
-	return st.mode, st.remaining
+	set := s.Current(provider)
+	return set.Mode, set.Count
 }
 
-// Reset puts every provider back in ModeOK and forgets every count and
-// recorded request.
+// Reset puts every provider back in ModeOK, with no location or match, and
+// forgets every count and recorded request.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.state = make(map[string]*providerState, len(providers))
 	for _, p := range providers {
-		s.state[p.name] = &providerState{modeState: modeState{mode: ModeOK}}
+		s.state[p.name] = &providerState{modeState: modeState{okSetting}}
 	}
 }
 
 // Requests returns how many generate calls provider has received, whatever
 // they were answered.
 func (s *Server) Requests(provider string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if st, ok := s.state[provider]; ok {
-		return st.generate
-	}
-	return 0
+	return stateOf(s, provider, func(st *providerState) int { return st.generate })
+}
+
+// Matched returns how many of provider's generate calls a Match selected
+// (see Setting), over every setting since New or Reset: how many times a
+// request holding the matched data was answered in a mode.
+func (s *Server) Matched(provider string) int {
+	return stateOf(s, provider, func(st *providerState) int { return st.matched })
 }
 
 // Probes returns how many health probes provider has received.
 func (s *Server) Probes(provider string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if st, ok := s.state[provider]; ok {
-		return st.probes
-	}
-	return 0
+	return stateOf(s, provider, func(st *providerState) int { return st.probes })
 }
 
 // LastRequest returns a copy of the body of provider's last generate call,
 // nil when there was none. Keys travel in headers or the query, never here.
 func (s *Server) LastRequest(provider string) []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if st, ok := s.state[provider]; ok {
-		return slices.Clone(st.lastBody)
-	}
-	return nil
+	return stateOf(s, provider, func(st *providerState) []byte { return slices.Clone(st.lastBody) })
 }
 
 // LastPath returns the path of provider's last generate call, without the
 // query (Gemini accepts the key there): it names the model for Gemini and
 // Cloudflare's native API.
 func (s *Server) LastPath(provider string) string {
+	return stateOf(s, provider, func(st *providerState) string { return st.lastPath })
+}
+
+// stateOf returns get of provider's state, read under the lock; the zero T
+// for an unknown provider.
+func stateOf[T any](s *Server, provider string, get func(*providerState) T) T {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if st, ok := s.state[provider]; ok {
-		return st.lastPath
+	st, ok := s.state[provider]
+	if !ok {
+		var zero T
+		return zero
 	}
-	return ""
+	return get(st)
 }
 
 // counts is one provider's entry in GET /admin/requests.
 type counts struct {
 	Generate int `json:"generate"`
 	Probe    int `json:"probe"`
+	Matched  int `json:"matched"` // generate calls a match selected
 }
 
 // allCounts returns every provider's counts.
@@ -109,7 +158,7 @@ func (s *Server) allCounts() map[string]counts {
 	defer s.mu.Unlock()
 	out := make(map[string]counts, len(s.state))
 	for name, st := range s.state {
-		out[name] = counts{Generate: st.generate, Probe: st.probes}
+		out[name] = counts{Generate: st.generate, Probe: st.probes, Matched: st.matched}
 	}
 	return out
 }

@@ -131,15 +131,15 @@ func TestSetModeRefuses(t *testing.T) {
 }
 
 func TestEveryProviderAnswersEveryRefusal(t *testing.T) {
-	refusals := []Mode{modeMissingKey, modeNotFound, modeBadRequest, ModeUnauthorized, ModeUnknownModel, ModeRateLimited, ModeQuota, ModeOverloaded, ModeTooLarge, ModeHTML502, ModeEmpty503}
+	refusals := []Mode{modeMissingKey, modeNotFound, modeMalformed, ModeUnauthorized, ModeUnknownModel, ModeRateLimited, ModeQuota, ModeOverloaded, ModeTooLarge, ModeBadRequest, ModeHTML502, ModeEmpty503, ModeRedirect}
 	r, _ := http.NewRequest(http.MethodPost, "/", nil)
 	for _, p := range providers {
 		for _, m := range refusals {
-			if rep, ok := refusal(m, &exchange{p: p, r: r, key: testKey, detail: "x"}); !ok || rep.status < 400 {
+			if rep, ok := refusal(m, &exchange{p: p, r: r, key: testKey, detail: "x", location: testLocation}); !ok || rep.status < 300 {
 				t.Errorf("%s has no refusal for %s", p.name, m)
 			}
 		}
-		for _, m := range []Mode{ModeOK, ModeProse, ModeStall, ModeHang} {
+		for _, m := range []Mode{ModeOK, ModeProse, ModeLongLabels, ModeStall, ModeHang} {
 			if _, ok := refusal(m, &exchange{p: p, r: r}); ok {
 				t.Errorf("%s refuses in %s", p.name, m)
 			}

@@ -27,11 +27,16 @@
 // characters a token), including Cloudflare's silent default of 256 tokens.
 //
 // Each provider has a Mode, switchable at run time for its next N requests
-// (SetMode, or PUT /admin/providers/{provider}/mode): bad 200s (prose,
-// fenced, truncated, empty, blocked, schema), failures below HTTP (hang,
-// stall, reset), and one mode per row of PROVIDERS.md's error table with the
-// provider's exact status, headers and body. See Modes and GET /admin/modes.
+// (SetMode and Set, or PUT /admin/providers/{provider}/mode): bad 200s
+// (prose, fenced, truncated, empty, blocked, schema, long-labels), failures
+// below HTTP (hang, stall, reset), one mode per row of PROVIDERS.md's error
+// table and one for a request refused as bad (bad-request), with the
+// provider's exact status, headers and body, and a proxy's answers
+// (html-502, empty-503, and redirect, a 307 to a given location). A match
+// narrows a mode to the generate calls whose body holds a string, such as
+// one Forecast's data. See Setting, Modes and GET /admin/modes.
 //
-// Calls are counted per provider and kind (Requests, Probes), and the last
-// generate body is kept (LastRequest) for tests to assert what a client sent.
+// Calls are counted per provider and kind (Requests, Probes), and those a
+// match selected (Matched); the last generate body is kept (LastRequest) for
+// tests to assert what a client sent.
 package fakeprovider

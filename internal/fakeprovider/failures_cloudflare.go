@@ -21,7 +21,7 @@ func cloudflareFailure(mode Mode, x *exchange) (reply, bool) {
 		return cloudflareErrorReply(http.StatusBadRequest, 9106, "Missing X-Auth-Key, X-Auth-Email or Authorization headers"), true
 	case modeNotFound:
 		return cloudflareErrorReply(http.StatusBadRequest, 7000, "No route for that URI"), true
-	case modeBadRequest:
+	case modeMalformed:
 		return cloudflareErrorReply(http.StatusBadRequest, 5006, "AiError: Bad input: "+x.detail), true
 	case ModeUnauthorized:
 		if x.kind == kindProbe {
@@ -39,6 +39,8 @@ func cloudflareFailure(mode Mode, x *exchange) (reply, bool) {
 		return cloudflareErrorReply(http.StatusRequestTimeout, 3007, "AiError: Request timeout"), true
 	case ModeTooLarge:
 		return cloudflareErrorReply(http.StatusRequestEntityTooLarge, 3006, "AiError: Request is too large"), true
+	case ModeBadRequest:
+		return cloudflareErrorReply(http.StatusBadRequest, 5006, "AiError: Bad input: Error: Invalid value of '/response_format': this model does not support JSON schema mode"), true
 	}
 	return reply{}, false
 }

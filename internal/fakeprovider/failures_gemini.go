@@ -34,7 +34,7 @@ func geminiFailure(mode Mode, x *exchange) (reply, bool) {
 		return googleErrorReply(http.StatusForbidden, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.", "PERMISSION_DENIED"), true
 	case modeNotFound:
 		return googleErrorReply(http.StatusNotFound, "Requested entity was not found.", "NOT_FOUND"), true
-	case modeBadRequest:
+	case modeMalformed:
 		return googleErrorReply(http.StatusBadRequest, x.detail, "INVALID_ARGUMENT"), true
 	case ModeUnauthorized:
 		// A bad key is a 400, not a 401: the reason is in the details.
@@ -60,6 +60,12 @@ func geminiFailure(mode Mode, x *exchange) (reply, bool) {
 		return googleErrorReply(http.StatusServiceUnavailable, "The model is overloaded. Please try again later.", "UNAVAILABLE"), true
 	case ModeTooLarge:
 		return googleErrorReply(http.StatusBadRequest, fmt.Sprintf("The input token count (%d) exceeds the maximum number of tokens allowed (1048576).", 1048576+tokens(string(x.body))), "INVALID_ARGUMENT"), true
+	case ModeBadRequest:
+		const msg = `Invalid JSON payload received. Unknown name "responseJsonSchema" at 'generation_config': Cannot find field.`
+		return googleErrorReply(http.StatusBadRequest, msg, "INVALID_ARGUMENT", map[string]any{
+			"@type":           "type.googleapis.com/google.rpc.BadRequest",
+			"fieldViolations": []map[string]string{{"field": "generation_config", "description": msg}},
+		}), true
 	}
 	return reply{}, false
 }

@@ -23,6 +23,14 @@ type upstreamError struct {
 	Code    int     `json:"code"`
 }
 
+// upstreamBadRequest is an inference provider's 400 as the router passes it
+// through, naming the parameter param (nil: none).
+func upstreamBadRequest(message string, param *string) reply {
+	return jsonReply(http.StatusBadRequest, map[string]upstreamError{"error": {
+		Object: "error", Message: message, Type: "BadRequestError", Param: param, Code: http.StatusBadRequest,
+	}})
+}
+
 // huggingFaceFailure answers Hugging Face's refusals.
 func huggingFaceFailure(mode Mode, x *exchange) (reply, bool) {
 	switch mode {
@@ -30,7 +38,7 @@ func huggingFaceFailure(mode Mode, x *exchange) (reply, bool) {
 		return huggingFaceErrorReply(http.StatusUnauthorized, "Invalid credentials in Authorization header"), true
 	case modeNotFound:
 		return huggingFaceErrorReply(http.StatusNotFound, "Not Found"), true
-	case modeBadRequest:
+	case modeMalformed:
 		return huggingFaceErrorReply(http.StatusBadRequest, x.detail), true
 	case ModeUnknownModel:
 		return jsonReply(http.StatusBadRequest, map[string]openAIError{"error": {
@@ -47,9 +55,9 @@ func huggingFaceFailure(mode Mode, x *exchange) (reply, bool) {
 	case ModeTooLarge:
 		n := tokens(string(x.body))
 		msg := fmt.Sprintf("This model's maximum context length is 32768 tokens. However, you requested %d tokens (%d in the messages, 4096 in the completion). Please reduce the length of the messages or completion.", 32768+n, 28672+n)
-		return jsonReply(http.StatusBadRequest, map[string]upstreamError{"error": {
-			Object: "error", Message: msg, Type: "BadRequestError", Code: http.StatusBadRequest,
-		}}), true
+		return upstreamBadRequest(msg, nil), true
+	case ModeBadRequest:
+		return upstreamBadRequest("Invalid value for 'response_format': the json_schema is not supported by the guided decoding backend.", ptr("response_format")), true
 	}
 	return reply{}, false
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // OpenAI's and Groq's refusals: {"error": {"message", "type", "param",
-// "code"}}; Groq leaves out param.
+// "code"}}; Groq leaves out param unless it names one.
 
 // openAIError is the error object of OpenAI's error body.
 type openAIError struct {
@@ -29,7 +29,7 @@ func openAIFailure(mode Mode, x *exchange) (reply, bool) {
 		return openAIErrorReply(http.StatusUnauthorized, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username. You can obtain an API key from https://platform.openai.com/account/api-keys.", invalid, nil, nil), true
 	case modeNotFound:
 		return openAIErrorReply(http.StatusNotFound, fmt.Sprintf("Invalid URL (%s %s)", x.r.Method, strings.TrimPrefix(x.r.URL.Path, x.p.prefix)), invalid, nil, nil), true
-	case modeBadRequest:
+	case modeMalformed:
 		return openAIErrorReply(http.StatusBadRequest, x.detail, invalid, nil, nil), true
 	case ModeUnauthorized:
 		// The one place an API echoes the key, masked; clients must redact it.
@@ -46,6 +46,8 @@ func openAIFailure(mode Mode, x *exchange) (reply, bool) {
 	case ModeTooLarge:
 		msg := fmt.Sprintf("This model's maximum context length is 128000 tokens. However, your messages resulted in %d tokens. Please reduce the length of the messages.", 128000+tokens(string(x.body)))
 		return openAIErrorReply(http.StatusBadRequest, msg, invalid, ptr("messages"), ptr("context_length_exceeded")), true
+	case ModeBadRequest:
+		return openAIErrorReply(http.StatusBadRequest, "Invalid value for 'response_format': 'json_schema' is not supported with this model.", invalid, ptr("response_format"), ptr("invalid_value")), true
 	}
 	return reply{}, false
 }
@@ -54,11 +56,17 @@ func openAIFailure(mode Mode, x *exchange) (reply, bool) {
 type groqError struct {
 	Message string `json:"message"`
 	Type    string `json:"type"`
+	Param   string `json:"param,omitempty"`
 	Code    string `json:"code,omitempty"`
 }
 
 func groqErrorReply(status int, message, typ, code string) reply {
-	return jsonReply(status, map[string]groqError{"error": {Message: message, Type: typ, Code: code}})
+	return groqErrorAt(status, message, typ, "", code)
+}
+
+// groqErrorAt is groqErrorReply naming the parameter param.
+func groqErrorAt(status int, message, typ, param, code string) reply {
+	return jsonReply(status, map[string]groqError{"error": {Message: message, Type: typ, Param: param, Code: code}})
 }
 
 // groqFailure answers Groq's refusals.
@@ -70,7 +78,7 @@ func groqFailure(mode Mode, x *exchange) (reply, bool) {
 	case modeNotFound:
 		msg := fmt.Sprintf("Unknown request URL: %s %s. Please check the URL for typos, or see the docs at https://console.groq.com/docs/", x.r.Method, strings.TrimPrefix(x.r.URL.Path, x.p.prefix))
 		return groqErrorReply(http.StatusNotFound, msg, invalid, "unknown_url"), true
-	case modeBadRequest:
+	case modeMalformed:
 		return groqErrorReply(http.StatusBadRequest, x.detail, invalid, ""), true
 	case ModeUnknownModel:
 		return groqErrorReply(http.StatusNotFound, fmt.Sprintf("The model `%s` does not exist or you do not have access to it.", x.model), invalid, "model_not_found"), true
@@ -87,6 +95,8 @@ func groqFailure(mode Mode, x *exchange) (reply, bool) {
 		return groqErrorReply(498, "Flex tier capacity exceeded. This is a known issue and we are working on a fix. Please try again later.", "service_unavailable", "capacity_exceeded"), true
 	case ModeTooLarge:
 		return groqErrorReply(http.StatusRequestEntityTooLarge, "Request Entity Too Large", invalid, "request_too_large"), true
+	case ModeBadRequest:
+		return groqErrorAt(http.StatusBadRequest, "This model does not support response format `json_schema`. See supported models at https://console.groq.com/docs/structured-outputs#supported-models", invalid, "response_format", "invalid_value"), true
 	}
 	return reply{}, false
 }

@@ -1,6 +1,7 @@
 package fakeprovider
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -76,6 +77,7 @@ var errorTable = map[string]map[Mode]wantReply{
 		ModeQuota:      {status: 429, fields: map[string]any{"error.code": "insufficient_quota", "error.type": "insufficient_quota"}, headers: map[string]string{"retry-after": ""}},
 		ModeOverloaded: {status: 503, fields: map[string]any{"error.code": "server_is_overloaded", "error.type": "server_error"}},
 		ModeTooLarge:   {status: 400, fields: map[string]any{"error.code": "context_length_exceeded", "error.param": "messages"}},
+		ModeBadRequest: {status: 400, fields: map[string]any{"error.type": "invalid_request_error", "error.param": "response_format", "error.code": "invalid_value"}, contains: "Invalid value for 'response_format'"},
 	},
 	Gemini: {
 		ModeUnauthorized: {status: 400, fields: map[string]any{"error.code": 400.0, "error.status": "INVALID_ARGUMENT", "error.details.0.reason": "API_KEY_INVALID"}},
@@ -85,6 +87,7 @@ var errorTable = map[string]map[Mode]wantReply{
 		ModeQuota:      {status: 429, fields: map[string]any{"error.status": "RESOURCE_EXHAUSTED", "error.details.0.@type": "type.googleapis.com/google.rpc.QuotaFailure", "error.details.0.violations.0.quotaId": quotaPerDay}},
 		ModeOverloaded: {status: 503, fields: map[string]any{"error.code": 503.0, "error.status": "UNAVAILABLE"}},
 		ModeTooLarge:   {status: 400, fields: map[string]any{"error.status": "INVALID_ARGUMENT"}, contains: "The input token count ("},
+		ModeBadRequest: {status: 400, fields: map[string]any{"error.code": 400.0, "error.status": "INVALID_ARGUMENT", "error.details.0.@type": "type.googleapis.com/google.rpc.BadRequest", "error.details.0.fieldViolations.0.field": "generation_config"}, contains: `Unknown name \"responseJsonSchema\"`},
 	},
 	Groq: {
 		ModeUnauthorized: {status: 401, fields: map[string]any{"error.code": "invalid_api_key", "error.message": "Invalid API Key"}},
@@ -94,6 +97,7 @@ var errorTable = map[string]map[Mode]wantReply{
 		ModeQuota:      {status: 413, fields: map[string]any{"error.code": "rate_limit_exceeded"}, contains: "Request too large for model `test-model`", headers: map[string]string{"retry-after": ""}},
 		ModeOverloaded: {status: 498, fields: map[string]any{"error.code": "capacity_exceeded"}},
 		ModeTooLarge:   {status: 413, fields: map[string]any{"error.code": "request_too_large"}},
+		ModeBadRequest: {status: 400, fields: map[string]any{"error.type": "invalid_request_error", "error.param": "response_format", "error.code": "invalid_value"}, contains: "response format `json_schema`"},
 	},
 	Cloudflare: {
 		ModeUnauthorized: {status: 401, fields: map[string]any{"success": false, "result": nil, "errors.0.code": 10000.0}},
@@ -102,6 +106,7 @@ var errorTable = map[string]map[Mode]wantReply{
 		ModeQuota:        {status: 429, fields: map[string]any{"errors.0.code": 3036.0}, contains: "daily free allocation"},
 		ModeOverloaded:   {status: 408, fields: map[string]any{"errors.0.code": 3007.0}},
 		ModeTooLarge:     {status: 413, fields: map[string]any{"errors.0.code": 3006.0}},
+		ModeBadRequest:   {status: 400, fields: map[string]any{"success": false, "result": nil, "errors.0.code": 5006.0}, contains: "'/response_format'"},
 	},
 	HuggingFace: {
 		ModeUnauthorized: {status: 401, fields: map[string]any{"error": "Invalid credentials in Authorization header"}},
@@ -110,6 +115,7 @@ var errorTable = map[string]map[Mode]wantReply{
 		ModeQuota:        {status: 402, contains: "exceeded your monthly included credits"},
 		ModeOverloaded:   {status: 503},
 		ModeTooLarge:     {status: 400, fields: map[string]any{"error.code": 400.0}, contains: "maximum context length"},
+		ModeBadRequest:   {status: 400, fields: map[string]any{"error.type": "BadRequestError", "error.param": "response_format", "error.code": 400.0}, contains: "'response_format'"},
 	},
 }
 
@@ -124,11 +130,65 @@ func TestErrorModes(t *testing.T) {
 				mustSetMode(t, s, providerOf(endpoint), mode, 1)
 				w := generate(t, s, endpoint)
 				want.check(t, w.Code, w.Header(), w.Body.Bytes())
+				checkErrorShape(t, providerOf(endpoint), w.Code, w.Body.Bytes())
 				if w := generate(t, s, endpoint); w.Code != http.StatusOK {
 					t.Errorf("the mode outlived its count: %d", w.Code)
 				}
 			})
 		}
+	}
+}
+
+// checkErrorShape asserts body is an error body in provider's own format,
+// with no field that format lacks (Hugging Face passes through whatever an
+// inference provider adds).
+func checkErrorShape(t *testing.T, provider string, status int, body []byte) {
+	t.Helper()
+	strict := func(v any) {
+		t.Helper()
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil {
+			t.Fatalf("not %s's error format: %v\n%s", provider, err, body)
+		}
+	}
+	var ok bool
+	switch provider {
+	case OpenAI:
+		var e struct{ Error map[string]json.RawMessage }
+		strict(&e)
+		_, ok = e.Error["message"]
+		for _, key := range []string{"type", "param", "code"} {
+			_, has := e.Error[key]
+			ok = ok && has // OpenAI writes each, null when it has none
+		}
+		ok = ok && len(e.Error) == 4
+	case Groq:
+		var e struct{ Error groqError }
+		strict(&e)
+		ok = e.Error.Message != "" && e.Error.Type != ""
+	case Gemini:
+		var e struct{ Error googleError }
+		strict(&e)
+		ok = e.Error.Code == status && e.Error.Message != "" && e.Error.Status != ""
+	case Cloudflare:
+		var e struct {
+			Result   json.RawMessage
+			Success  bool
+			Errors   []cfDetail
+			Messages []cfDetail
+		}
+		strict(&e)
+		ok = !e.Success && string(e.Result) == "null" && len(e.Errors) > 0 && e.Errors[0].Code != 0 && e.Errors[0].Message != "" && e.Messages != nil
+	case HuggingFace:
+		var e struct{ Error json.RawMessage }
+		mustUnmarshal(t, body, &e)
+		var text string
+		var obj struct{ Message string }
+		ok = json.Unmarshal(e.Error, &text) == nil && text != "" || json.Unmarshal(e.Error, &obj) == nil && obj.Message != ""
+	}
+	if !ok {
+		t.Errorf("not %s's error format: %s", provider, body)
 	}
 }
 

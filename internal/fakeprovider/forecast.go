@@ -22,6 +22,11 @@ type forecast struct {
 	Confidence  float64      `json:"confidence"`
 	Predictions []prediction `json:"predictions"`
 	Bottlenecks []bottleneck `json:"bottlenecks"`
+
+	// other is the JSON object a request with another schema than the
+	// forecast's asks for, such as the operator's completion probe
+	// ({"ok": true}); nil for a forecast request.
+	other map[string]any
 }
 
 // prediction is one period's forecast with its 80% interval.
@@ -75,6 +80,9 @@ const (
 // schema's period enum, else the user message's "periods"), each value
 // continuing the history's last value with a mild trend.
 func newForecast(title string, a ask) forecast {
+	if other, ok := otherObject(a.schema); ok {
+		return forecast{other: other}
+	}
 	u := readUserMessage(a.user)
 	labels := firstNonEmpty(enumAt(a.schema, "properties", "predictions", "items", "properties", "period"), u.Periods, fallbackLabels)
 	levels := firstNonEmpty(enumAt(a.schema, "properties", "riskLevel"), fallbackLevels)
@@ -269,4 +277,22 @@ func truncate(s string, n int) string {
 		return string(r[:n])
 	}
 	return s
+}
+
+// otherObject answers a schema that is not the forecast's (it has no
+// predictions property) as a small model would: the object with each
+// required boolean property true, e.g. {"ok": true}.
+func otherObject(schema map[string]any) (map[string]any, bool) {
+	props, _ := schema["properties"].(map[string]any)
+	if props == nil || props["predictions"] != nil {
+		return nil, false
+	}
+	out := map[string]any{}
+	required, _ := schema["required"].([]any)
+	for _, name := range required {
+		if n, ok := name.(string); ok {
+			out[n] = true
+		}
+	}
+	return out, true
 }

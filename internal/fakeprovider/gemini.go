@@ -77,10 +77,10 @@ func geminiJSON(status int, v any) reply {
 func generateContent(x *exchange) reply {
 	var req generateRequest
 	if err := json.Unmarshal(x.body, &req); err != nil {
-		return x.refuse(modeBadRequest, "Invalid JSON payload received. Unexpected token.")
+		return x.refuse(modeMalformed, "Invalid JSON payload received. Unexpected token.")
 	}
 	if len(req.Contents) == 0 {
-		return x.refuse(modeBadRequest, "* GenerateContentRequest.contents: contents is not specified\n")
+		return x.refuse(modeMalformed, "* GenerateContentRequest.contents: contents is not specified\n")
 	}
 	a := ask{user: geminiUserText(req.Contents)}
 	if gc := req.GenerationConfig; gc != nil {

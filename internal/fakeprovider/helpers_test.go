@@ -132,7 +132,19 @@ func send(t *testing.T, h http.Handler, provider, method, path, key string, body
 // generate sends the operator's request for portData to endpoint.
 func generate(t *testing.T, h http.Handler, endpoint string) *httptest.ResponseRecorder {
 	t.Helper()
-	return send(t, h, providerOf(endpoint), http.MethodPost, generatePath[endpoint], testKey, requestBody(endpoint, engine.BuildPrompt(portData()), 4096))
+	return generateFor(t, h, endpoint, portData())
+}
+
+// generateFor sends the operator's request for d to endpoint.
+func generateFor(t *testing.T, h http.Handler, endpoint string, d engine.Data) *httptest.ResponseRecorder {
+	t.Helper()
+	return send(t, h, providerOf(endpoint), http.MethodPost, generatePath[endpoint], testKey, requestBody(endpoint, engine.BuildPrompt(d), 4096))
+}
+
+// probe sends provider's health probe.
+func probe(t *testing.T, h http.Handler, provider string) *httptest.ResponseRecorder {
+	t.Helper()
+	return send(t, h, provider, http.MethodGet, probePath[provider], testKey, nil)
 }
 
 // answer is what a client reads from a 200.
@@ -208,10 +220,30 @@ func mustUnmarshal(t *testing.T, body []byte, v any) {
 	}
 }
 
-// mustSetMode sets a mode and fails the test on error.
+// mustSetMode sets a mode, with testLocation for ModeRedirect, and fails
+// the test on error.
 func mustSetMode(t *testing.T, s *Server, provider string, mode Mode, count int) {
 	t.Helper()
-	if err := s.SetMode(provider, mode, count); err != nil {
+	mustSet(t, s, provider, settingOf(mode, count))
+}
+
+// mustSet sets a setting and fails the test on error.
+func mustSet(t *testing.T, s *Server, provider string, set Setting) {
+	t.Helper()
+	if err := s.Set(provider, set); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// testLocation is where tests redirect to.
+const testLocation = "http://127.0.0.1:4567/capture"
+
+// settingOf is mode for count requests, with testLocation for ModeRedirect,
+// which needs one.
+func settingOf(mode Mode, count int) Setting {
+	set := Setting{Mode: mode, Count: count}
+	if mode == ModeRedirect {
+		set.Location = testLocation
+	}
+	return set
 }

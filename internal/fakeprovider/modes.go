@@ -1,6 +1,7 @@
 package fakeprovider
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 )
@@ -32,6 +33,11 @@ const (
 	// ModeSchema answers JSON that breaks the schema: no predictions, a risk
 	// level outside the enum, the confidence in words.
 	ModeSchema Mode = "schema"
+	// ModeLongLabels answers a valid forecast, as ModeOK does, except that
+	// it has at least two bottlenecks and each one's period is a long label
+	// of its own, such as "2025-09 (the peak of the season, as demand
+	// climbs)": longer than 32 characters, at most 64.
+	ModeLongLabels Mode = "long-labels"
 )
 
 // Answers that fail below HTTP.
@@ -47,7 +53,8 @@ const (
 )
 
 // Answers that are the provider's own errors, one per row of the error table
-// in PROVIDERS.md, with that provider's status, headers and body.
+// in PROVIDERS.md and one for a request it refuses, with that provider's
+// status, headers and body; and what a proxy in front of it answers.
 const (
 	// ModeUnauthorized rejects the key as invalid.
 	ModeUnauthorized Mode = "unauthorized"
@@ -61,10 +68,16 @@ const (
 	ModeOverloaded Mode = "overloaded"
 	// ModeTooLarge refuses the request as larger than the model accepts.
 	ModeTooLarge Mode = "too-large"
+	// ModeBadRequest refuses the request itself with the provider's 400,
+	// naming a parameter (response_format, or Gemini's generation_config).
+	ModeBadRequest Mode = "bad-request"
 	// ModeHTML502 answers 502 with an HTML page, as a proxy in front does.
 	ModeHTML502 Mode = "html-502"
 	// ModeEmpty503 answers 503 with an empty body.
 	ModeEmpty503 Mode = "empty-503"
+	// ModeRedirect answers 307 Temporary Redirect to the Setting's Location,
+	// as a proxy or a moved endpoint does.
+	ModeRedirect Mode = "redirect"
 )
 
 // Outcomes the fake produces on its own, for requests no mode is needed to
@@ -72,7 +85,7 @@ const (
 const (
 	modeMissingKey Mode = "missing-key" // no key was sent
 	modeNotFound   Mode = "not-found"   // no such path
-	modeBadRequest Mode = "bad-request" // the body is not a valid request
+	modeMalformed  Mode = "malformed"   // the body is not a valid request
 )
 
 // modeInfo describes a mode for the admin API.
@@ -95,6 +108,7 @@ var modes = []modeInfo{
 	{ModeEmpty, "200 with no choices / no candidates / an empty response", false},
 	{ModeBlocked, "200, withheld by a safety filter: blockReason SAFETY / finish_reason content_filter / a refusal", false},
 	{ModeSchema, "200, JSON that breaks the schema: no predictions, a risk level outside the enum, the confidence in words", false},
+	{ModeLongLabels, "200, a valid forecast whose bottlenecks (at least two) each have a period label longer than 32 characters", false},
 	{ModeHang, "send nothing until the client goes away (generate and probe)", true},
 	{ModeStall, "send the headers and part of the body, then hang (generate and probe)", true},
 	{ModeReset, "send the headers and part of the body, then reset the TCP connection (generate and probe)", true},
@@ -104,8 +118,10 @@ var modes = []modeInfo{
 	{ModeQuota, "the provider's quota-exhausted error", false},
 	{ModeOverloaded, "the provider's overloaded / server error (generate and probe)", true},
 	{ModeTooLarge, "the provider's request-too-large error", false},
+	{ModeBadRequest, "the provider's 400 for a request it refuses, naming a parameter (response_format; generation_config on Gemini)", false},
 	{ModeHTML502, "502 with an HTML body (generate and probe)", true},
 	{ModeEmpty503, "503 with an empty body (generate and probe)", true},
+	{ModeRedirect, `307 to the "location" given with the mode (generate and probe)`, true},
 }
 
 // Modes returns every switchable mode.
@@ -145,25 +161,35 @@ func (m Mode) breaksProbes() bool {
 	return false
 }
 
-// modeState is a provider's current mode and how many more requests it
-// applies to; remaining 0 means until it is changed.
+// modeState is a provider's current setting; its Count is what is left of
+// the count, 0 meaning until the setting is changed.
 type modeState struct {
-	mode      Mode
-	remaining int
+	Setting
 }
 
-// take returns the mode for the next request of kind k and uses up one of
-// its count. A mode that does not apply to k leaves the count alone.
-func (st *modeState) take(k kind) Mode {
-	m := st.mode
-	if m == ModeOK || (k == kindProbe && !m.breaksProbes()) {
-		return ModeOK
+// okSetting is every provider's default.
+var okSetting = Setting{Mode: ModeOK}
+
+// take returns the setting the next request of kind k with body is answered
+// in, and whether the setting's Match selected it, and uses up one of the
+// count. A request the Match does not select, or of a kind the mode does not
+// apply to, is answered in ModeOK and leaves the count alone.
+func (st *modeState) take(k kind, body []byte) (set Setting, matched bool) {
+	set = st.Setting
+	if set.Match != "" {
+		if k != kindGenerate || !bytes.Contains(body, []byte(set.Match)) {
+			return okSetting, false
+		}
+		matched = true
 	}
-	if st.remaining > 0 {
-		st.remaining--
-		if st.remaining == 0 {
-			st.mode = ModeOK
+	if set.Mode == ModeOK || (k == kindProbe && !set.Mode.breaksProbes()) {
+		return okSetting, matched
+	}
+	if st.Count > 0 {
+		st.Count--
+		if st.Count == 0 {
+			st.Setting = okSetting
 		}
 	}
-	return m
+	return set, matched
 }

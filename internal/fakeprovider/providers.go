@@ -28,7 +28,7 @@ type provider struct {
 	// key returns the credential the request carries, "" when none.
 	key func(*http.Request) string
 	// failure answers a refusing mode (or the fake's own missing-key,
-	// not-found and bad-request outcomes) as this provider does; false
+	// not-found and malformed outcomes) as this provider does; false
 	// when mode is not a refusal.
 	failure func(mode Mode, x *exchange) (reply, bool)
 	// models is what its model listing holds.

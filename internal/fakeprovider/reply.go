@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"net"
 	"net/http"
 	"strconv"
@@ -64,6 +65,8 @@ func refusal(mode Mode, x *exchange) (reply, bool) {
 		}, true
 	case ModeEmpty503:
 		return reply{status: http.StatusServiceUnavailable}, true
+	case ModeRedirect:
+		return redirectReply(x.location), true
 	}
 	return x.p.failure(mode, x)
 }
@@ -78,6 +81,17 @@ const badGatewayPage = `<html>
 </body>
 </html>
 `
+
+// redirectReply is a 307 to location, with the short HTML body Go's
+// http.Redirect writes. A 307 keeps the method and the body: a client that
+// follows it sends the request again, to location.
+func redirectReply(location string) reply {
+	return reply{
+		status: http.StatusTemporaryRedirect,
+		header: http.Header{"Location": {location}, "Content-Type": {"text/html; charset=utf-8"}},
+		body:   []byte(`<a href="` + html.EscapeString(location) + `">Temporary Redirect</a>.` + "\n"),
+	}
+}
 
 // resetDelay is how long a reset waits after sending part of the answer.
 const resetDelay = 50 * time.Millisecond

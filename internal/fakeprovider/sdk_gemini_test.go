@@ -144,6 +144,11 @@ func TestGeminiSDKSurfacesErrors(t *testing.T) {
 				if v, _ := d["violations"].([]any); len(v) == 0 || v[0].(map[string]any)["quotaId"] != quotaPerDay {
 					t.Errorf("details %v", apiErr.Details)
 				}
+			case ModeBadRequest:
+				v, _ := detail(apiErr, "type.googleapis.com/google.rpc.BadRequest")["fieldViolations"].([]any)
+				if apiErr.Status != "INVALID_ARGUMENT" || len(v) == 0 || v[0].(map[string]any)["field"] != "generation_config" {
+					t.Errorf("error %+v", apiErr)
+				}
 			case ModeUnauthorized:
 				if apiErr.Status != "INVALID_ARGUMENT" || detail(apiErr, "type.googleapis.com/google.rpc.ErrorInfo")["reason"] != "API_KEY_INVALID" {
 					t.Errorf("error %+v", apiErr)

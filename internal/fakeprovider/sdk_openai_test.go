@@ -157,6 +157,11 @@ func TestOpenAISDKSurfacesErrors(t *testing.T) {
 				if endpoint == cloudflareCompat && mode == ModeQuota && (apiErr.Code != "" || !bytes.Contains(apiErr.DumpResponse(true), []byte(`"code":3036`))) {
 					t.Errorf("code %q; body %s", apiErr.Code, apiErr.DumpResponse(true))
 				}
+				// The refused parameter reaches the SDK's error, except on
+				// Cloudflare, whose envelope has no such field.
+				if mode == ModeBadRequest && endpoint != cloudflareCompat && apiErr.Param != "response_format" {
+					t.Errorf("param %q, want response_format", apiErr.Param)
+				}
 				if endpoint == OpenAI && mode == ModeUnauthorized && apiErr.Message != "Incorrect API key provided: sk-proj-****abcd. You can find your API key at https://platform.openai.com/account/api-keys." {
 					t.Errorf("message %q", apiErr.Message)
 				}

@@ -42,6 +42,7 @@ type Server struct {
 type providerState struct {
 	modeState
 	generate, probes int
+	matched          int    // generate calls a Match selected
 	lastBody         []byte // the body of the last generate call
 	lastPath         string // its path, without the query (which may hold a key)
 }
@@ -58,8 +59,10 @@ type exchange struct {
 	// model is the model asked for, from the path or the body's "model".
 	model string
 	mode  Mode
-	now   time.Time
-	// detail says what is wrong with a request refused as modeBadRequest.
+	// location is where ModeRedirect sends the client.
+	location string
+	now      time.Time
+	// detail says what is wrong with a request refused as modeMalformed.
 	detail string
 }
 
@@ -133,7 +136,8 @@ func (s *Server) handler(p *provider, k kind, answer endpoint) http.HandlerFunc 
 			write(w, x.refuse(ModeTooLarge, ""))
 			return
 		}
-		x.mode = s.take(p.name, k)
+		set := s.take(p.name, k, body)
+		x.mode, x.location = set.Mode, set.Location
 		if x.mode == ModeHang {
 			<-r.Context().Done()
 			return
@@ -155,7 +159,7 @@ func (s *Server) notFound(p *provider) http.HandlerFunc {
 }
 
 // refuse answers the refusal m as x's provider does, with detail for
-// modeBadRequest.
+// modeMalformed.
 func (x *exchange) refuse(m Mode, detail string) reply {
 	x.detail = detail
 	rep, ok := refusal(m, x)
@@ -180,11 +184,17 @@ func (s *Server) record(name string, k kind, body []byte, path string) int {
 	return st.generate
 }
 
-// take returns the mode the next call of kind k to the provider gets.
-func (s *Server) take(name string, k kind) Mode {
+// take returns the setting the next call of kind k with body to the
+// provider is answered in, and counts it when a match selected it.
+func (s *Server) take(name string, k kind, body []byte) Setting {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.state[name].take(k)
+	st := s.state[name]
+	set, matched := st.take(k, body)
+	if matched {
+		st.matched++
+	}
+	return set
 }
 
 // modelOf is the model a request asks for: from the path (Gemini, Cloudflare's

@@ -47,7 +47,12 @@ func newRequest(t *testing.T, ctx context.Context, srv *httptest.Server, endpoin
 	if err != nil {
 		t.Fatal(err)
 	}
-	if endpoint == Gemini {
+	return withKey(req, endpoint)
+}
+
+// withKey is req with testKey in provider's auth header.
+func withKey(req *http.Request, provider string) *http.Request {
+	if provider == Gemini {
 		req.Header.Set("x-goog-api-key", testKey)
 	} else {
 		req.Header.Set("Authorization", "Bearer "+testKey)
@@ -126,8 +131,7 @@ func TestStalledProbeEndsWithTheClient(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+probePath[Cloudflare], nil)
-	req.Header.Set("Authorization", "Bearer "+testKey)
-	resp, err := srv.Client().Do(req)
+	resp, err := srv.Client().Do(withKey(req, Cloudflare))
 	if err != nil {
 		t.Fatalf("the headers did not arrive: %v", err)
 	}
@@ -179,7 +183,10 @@ func TestServerCloseEndsHangingHandlers(t *testing.T) {
 		errc <- err
 	}()
 	deadline := time.Now().Add(5 * time.Second)
-	for s.active.Load() == 0 && time.Now().Before(deadline) {
+	for s.active.Load() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the request never reached a handler")
+		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	closed := make(chan struct{})
