@@ -26,6 +26,9 @@ func (baselineProvider) Name() string { return "baseline" }
 
 func (baselineProvider) Probe(context.Context) error { return nil }
 
+// ProbeCompletion passes: baseline needs no network and always answers.
+func (baselineProvider) ProbeCompletion(context.Context) error { return nil }
+
 // baselineAnswer is the subset of the answer schema baseline fills; risk and
 // confidence are left to the engine, which computes them from the numbers.
 type baselineAnswer struct {

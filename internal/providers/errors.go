@@ -8,26 +8,46 @@ import (
 )
 
 // Class says who is to blame for a failed call and what happens next. It is
-// decided once, by the client that saw the failure.
+// decided once, by the client that saw the failure (or the engine, for an
+// answer it cannot use), carried in Forecast status as lastAttempt.class,
+// and read by the ProviderLock controller as it is: no table of reasons.
 type Class string
 
 const (
-	// Transient failures (timeouts, connection errors, 5xx, rate limits)
-	// count toward the lock's failure threshold; the Forecast retries with
-	// backoff, respecting RetryAfter.
+	// Transient failures (a timeout after the request was sent, a 5xx, an
+	// overloaded provider) count toward the lock's failure threshold; the
+	// Forecast retries with backoff.
 	Transient Class = "Transient"
 
-	// Rejected means the provider refuses to serve (bad key, unknown model,
-	// quota exhausted): the lock fails over at once.
-	Rejected Class = "ProviderRejected"
+	// Unreachable means the request never reached the provider: DNS, a
+	// refused or unroutable connection, a proxy or TLS handshake failure.
+	// It counts like Transient; when most providers are unreachable at once
+	// the fault is the operator's own egress, and no provider is blamed.
+	Unreachable Class = "Unreachable"
+
+	// RateLimited means the provider asked to wait (a 429 with or without
+	// a hint in RetryAfter). The Forecast waits at least as long; a pause
+	// counts once toward the threshold however many Forecasts it held.
+	RateLimited Class = "RateLimited"
+
+	// Rejected means the provider refuses to serve anyone (bad key,
+	// unknown model, quota exhausted): the lock fails over at once.
+	Rejected Class = "Rejected"
 
 	// InvalidOutput means the provider answered but not usably (no JSON,
-	// truncated, blocked): counts toward the failure threshold.
+	// a schema the engine cannot repair): counts toward the threshold.
 	InvalidOutput Class = "InvalidOutput"
 
-	// InvalidInput means the request itself is unusable (too large, data
-	// that cannot be forecast): the provider is not blamed and the Forecast
-	// stalls until its spec changes.
+	// RequestCaused means the provider says this request is bad (an
+	// invalid-request 400 naming a parameter, a context-length error, a
+	// blocked prompt, an unknown 4xx). It counts once per Forecast like any
+	// failure, is never a rejection, and the Forecast stops retrying until
+	// its spec, its data or the lock's provider changes.
+	RequestCaused Class = "RequestCaused"
+
+	// InvalidInput means the data cannot be sent at all (our own checks
+	// before a call): the provider is not blamed and the Forecast stalls
+	// until its spec changes.
 	InvalidInput Class = "InvalidInput"
 )
 

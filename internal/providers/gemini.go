@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"google.golang.org/genai"
@@ -42,8 +43,7 @@ type geminiProvider struct {
 	timeout   time.Duration
 }
 
-// newGemini builds the Gemini client of cfg. cfg.Model is already defaulted
-// by New.
+// newGemini builds the Gemini client of cfg.
 func newGemini(cfg Config) (Provider, error) {
 	if cfg.APIKey == "" {
 		// Without a key the SDK would fall back on GOOGLE_API_KEY or
@@ -63,9 +63,18 @@ func newGemini(cfg Config) (Provider, error) {
 		return nil, &Error{Provider: geminiName, Class: Rejected, Reason: ReasonBadRequest,
 			Message: redact(fmt.Sprintf("the base URL %q is not an absolute http(s) URL", base), cfg.APIKey)}
 	}
+	if cfg.Model == "" { // New defaults it; a direct caller may not
+		cfg.Model = DefaultModel(geminiName)
+	}
+	if geminiUnsendableModel(cfg.Model) {
+		// The SDK refuses these names before sending anything: no such model
+		// can exist, and every call would fail the same way.
+		return nil, &Error{Provider: geminiName, Class: Rejected, Reason: ReasonUnknownModel,
+			Message: redact(fmt.Sprintf("the model name %q cannot name a Gemini model", cfg.Model), cfg.APIKey)}
+	}
 	models := u.JoinPath(geminiAPIVersion, "models")
 	models.RawQuery = "pageSize=1"
-	hc := geminiHTTPClient(cfg.HTTPClient)
+	hc := geminiHTTPClient(cfg.APIKey, cfg.HTTPClient)
 	client, err := genai.NewClient(context.Background(), &genai.ClientConfig{
 		APIKey:     string(cfg.APIKey),
 		Backend:    genai.BackendGeminiAPI,
@@ -88,15 +97,7 @@ func (g *geminiProvider) Name() string { return geminiName }
 // the first candidate.
 func (g *geminiProvider) Forecast(ctx context.Context, req Request) (Response, error) {
 	start := time.Now()
-	ctx, cancel := g.withTimeout(ctx)
-	defer cancel()
-
-	var answer *genai.GenerateContentResponse
-	contents := []*genai.Content{genai.NewContentFromText(req.Prompt.User, genai.RoleUser)}
-	err := g.call(ctx, func(ctx context.Context) (err error) {
-		answer, err = g.client.Models.GenerateContent(ctx, g.model, contents, g.generationConfig(req))
-		return err
-	})
+	answer, err := g.generate(ctx, req, geminiTemperature)
 	if err != nil {
 		return Response{}, err
 	}
@@ -106,6 +107,32 @@ func (g *geminiProvider) Forecast(ctx context.Context, req Request) (Response, e
 	}
 	resp.Latency = time.Since(start)
 	return resp, nil
+}
+
+// ProbeCompletion asks, on Forecast's endpoint, for {"ok":true} in at most
+// ProbeMaxOutputTokens tokens, and checks that a JSON object comes back.
+func (g *geminiProvider) ProbeCompletion(ctx context.Context) error {
+	req := probeRequest()
+	answer, err := g.generate(ctx, req, probeTemperature)
+	if err != nil {
+		return err
+	}
+	text, cut, err := g.answerText(answer, req)
+	return probeVerdict(geminiName, g.key, text, cut, err)
+}
+
+// generate sends one generateContent call of req within the configured
+// timeout.
+func (g *geminiProvider) generate(ctx context.Context, req Request, temperature float32) (*genai.GenerateContentResponse, error) {
+	ctx, cancel := g.withTimeout(ctx)
+	defer cancel()
+	var answer *genai.GenerateContentResponse
+	contents := []*genai.Content{genai.NewContentFromText(req.Prompt.User, genai.RoleUser)}
+	err := g.call(ctx, func(ctx context.Context) (err error) {
+		answer, err = g.client.Models.GenerateContent(ctx, g.model, contents, g.generationConfig(req, temperature))
+		return err
+	})
+	return answer, err
 }
 
 // Probe lists one model: it needs a valid key, costs nothing and reaches
@@ -130,13 +157,13 @@ func (g *geminiProvider) Probe(ctx context.Context) error {
 	})
 }
 
-// generationConfig asks for JSON matching the prompt's schema, bounded by
-// the request's output budget.
-func (g *geminiProvider) generationConfig(req Request) *genai.GenerateContentConfig {
+// generationConfig asks for JSON matching the prompt's schema at
+// temperature, bounded by the request's output budget.
+func (g *geminiProvider) generationConfig(req Request, temperature float32) *genai.GenerateContentConfig {
 	cfg := &genai.GenerateContentConfig{
 		ResponseMIMEType: "application/json",
 		MaxOutputTokens:  geminiMaxTokens(req),
-		Temperature:      genai.Ptr[float32](geminiTemperature),
+		Temperature:      genai.Ptr(temperature),
 		// Continuation would send further requests behind the caller's
 		// back; one Forecast is one request, so a cut answer is seen as
 		// Truncated.
@@ -161,6 +188,12 @@ func geminiMaxTokens(req Request) int32 {
 		n = DefaultMaxOutputTokens
 	}
 	return int32(min(n, math.MaxInt32))
+}
+
+// geminiUnsendableModel reports whether the SDK refuses to send a request
+// for model (it keeps "?", "&" and ".." out of the path).
+func geminiUnsendableModel(model string) bool {
+	return strings.ContainsAny(model, "?&") || strings.Contains(model, "..")
 }
 
 // withTimeout bounds one call by the configured timeout, body included.

@@ -48,7 +48,7 @@ func TestGeminiProbe(t *testing.T) {
 	bad := newTestGemini(t, geminiAnswers(400, nil, geminiFixture(t, "error_400_api_key_invalid.json")))
 	pe := asGeminiError(t, bad.Probe(context.Background()))
 	if pe.Class != Rejected || pe.Reason != ReasonUnauthorized {
-		t.Errorf("probe with a bad key = %s/%s, want ProviderRejected/Unauthorized", pe.Class, pe.Reason)
+		t.Errorf("probe with a bad key = %s/%s, want Rejected/Unauthorized", pe.Class, pe.Reason)
 	}
 }
 
@@ -63,7 +63,7 @@ func TestGeminiRefusesABadBaseURL(t *testing.T) {
 	for _, base := range []string{"generativelanguage.googleapis.com", "ftp://example.com", "http://[::1"} {
 		_, err := newGemini(Config{Name: "gemini", Model: "gemini-2.5-flash", BaseURL: base, APIKey: geminiTestKey})
 		if pe := asGeminiError(t, err); pe.Class != Rejected || pe.Reason != ReasonBadRequest {
-			t.Errorf("base %q = %s/%s, want ProviderRejected/BadRequest", base, pe.Class, pe.Reason)
+			t.Errorf("base %q = %s/%s, want Rejected/BadRequest", base, pe.Class, pe.Reason)
 		}
 	}
 }
@@ -73,14 +73,15 @@ func TestGeminiNeedsAKey(t *testing.T) {
 	t.Setenv("GOOGLE_API_KEY", "AIza-from-the-environment")
 	_, err := newGemini(Config{Name: "gemini", Model: "gemini-2.5-flash"})
 	if pe := asGeminiError(t, err); pe.Class != Rejected || pe.Reason != ReasonUnauthorized {
-		t.Errorf("no key = %s/%s, want ProviderRejected/Unauthorized", pe.Class, pe.Reason)
+		t.Errorf("no key = %s/%s, want Rejected/Unauthorized", pe.Class, pe.Reason)
 	}
 }
 
 func TestGeminiRefusesAModelNameTheSDKCannotSend(t *testing.T) {
-	p := newTestGemini(t, geminiAnswers(200, nil, geminiFixture(t, "answer.json")), func(c *Config) { c.Model = "gemini?alt=sse" })
-	_, err := p.Forecast(context.Background(), geminiTestRequest())
-	if pe := asGeminiError(t, err); pe.Class != Rejected || pe.Reason != ReasonBadRequest {
-		t.Errorf("model %q = %s/%s, want ProviderRejected/BadRequest", "gemini?alt=sse", pe.Class, pe.Reason)
+	for _, model := range []string{"gemini?alt=sse", "gemini&x", "../tunedModels/x"} {
+		_, err := newGemini(Config{Name: "gemini", Model: model, APIKey: geminiTestKey})
+		if pe := asGeminiError(t, err); pe.Class != Rejected || pe.Reason != ReasonUnknownModel {
+			t.Errorf("model %q = %s/%s, want Rejected/UnknownModel", model, pe.Class, pe.Reason)
+		}
 	}
 }

@@ -50,12 +50,16 @@ type geminiErrorFacts struct {
 
 // geminiTooLarge matches the 400 for a prompt over the context window: "The
 // input token count (1200000) exceeds the maximum number of tokens allowed
-// (1048576)."
-var geminiTooLarge = regexp.MustCompile(`(?i)input token count.*exceeds`)
+// (1048576).", and for a body over the API's limit: "Request payload size
+// exceeds the limit: 20971520 bytes."
+var geminiTooLarge = regexp.MustCompile(`(?i)input token count.*exceeds|payload size exceeds the limit`)
 
 // geminiHTTPError classifies a non-2xx answer from its status, headers and
 // body. The body only refines the status: an HTML or empty body, or one
-// that is not the API's JSON, is classified by the status alone.
+// that is not the API's JSON, is classified by the status alone. A 400
+// INVALID_ARGUMENT or FAILED_PRECONDITION that is not about the key is left
+// to statusClass, which makes it the request's fault; a 429 is a rate limit
+// unless its QuotaFailure says the quota is gone.
 func geminiHTTPError(status int, header http.Header, body []byte, key APIKey, now time.Time) *Error {
 	class, reason := statusClass(status)
 	f := readGeminiError(body)
@@ -64,7 +68,7 @@ func geminiHTTPError(status int, header http.Header, body []byte, key APIKey, no
 		// Gemini answers a bad key with 400 INVALID_ARGUMENT, not 401.
 		class, reason = Rejected, ReasonUnauthorized
 	case status == http.StatusBadRequest && geminiTooLarge.MatchString(f.message):
-		class, reason = InvalidInput, ReasonRequestTooLarge
+		class, reason = RequestCaused, ReasonRequestTooLarge
 	case status == http.StatusTooManyRequests && geminiQuotaExhausted(f):
 		class, reason = Rejected, ReasonQuotaExhausted
 	case status >= 500 && f.status == "DEADLINE_EXCEEDED":
@@ -77,7 +81,7 @@ func geminiHTTPError(status int, header http.Header, body []byte, key APIKey, no
 		msg = strings.TrimSpace(fmt.Sprintf("%s %s", f.status, http.StatusText(status)))
 	}
 	e := &Error{Provider: geminiName, Class: class, Reason: reason, StatusCode: status, Message: redact(msg, key)}
-	if class == Transient {
+	if class == Transient || class == RateLimited {
 		// A wait only matters to a retry; a rejected provider goes to
 		// cooldown, and a daily quota's "retry in 30s" would mislead it.
 		e.RetryAfter = f.retryDelay

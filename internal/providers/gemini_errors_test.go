@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -26,16 +25,20 @@ func TestGeminiErrorTable(t *testing.T) {
 		{"permission denied", 403, nil, geminiFixture(t, "error_403_permission_denied.json"), Rejected, ReasonUnauthorized, 0},
 		{"unauthenticated", 401, nil, nil, Rejected, ReasonUnauthorized, 0},
 		{"unknown model", 404, nil, geminiFixture(t, "error_404_not_found.json"), Rejected, ReasonUnknownModel, 0},
-		{"per-minute limit", 429, nil, geminiFixture(t, "error_429_per_minute.json"), Transient, ReasonRateLimited, 22 * time.Second},
-		{"fractional retryDelay", 429, nil, geminiFixture(t, "error_429_retry_only.json"), Transient, ReasonRateLimited, 1500 * time.Millisecond},
-		{"retryDelay beats Retry-After", 429, http.Header{"Retry-After": {"9"}}, geminiFixture(t, "error_429_per_minute.json"), Transient, ReasonRateLimited, 22 * time.Second},
-		{"Retry-After header", 429, http.Header{"Retry-After": {"7"}}, []byte(`{"error": {"code": 429, "message": "Resource has been exhausted (e.g. check quota).", "status": "RESOURCE_EXHAUSTED"}}`), Transient, ReasonRateLimited, 7 * time.Second},
-		{"429 without a body", 429, nil, nil, Transient, ReasonRateLimited, 0},
+		{"per-minute limit", 429, nil, geminiFixture(t, "error_429_per_minute.json"), RateLimited, ReasonRateLimited, 22 * time.Second},
+		{"fractional retryDelay", 429, nil, geminiFixture(t, "error_429_retry_only.json"), RateLimited, ReasonRateLimited, 1500 * time.Millisecond},
+		{"retryDelay beats Retry-After", 429, http.Header{"Retry-After": {"9"}}, geminiFixture(t, "error_429_per_minute.json"), RateLimited, ReasonRateLimited, 22 * time.Second},
+		{"Retry-After header", 429, http.Header{"Retry-After": {"7"}}, []byte(`{"error": {"code": 429, "message": "Resource has been exhausted (e.g. check quota).", "status": "RESOURCE_EXHAUSTED"}}`), RateLimited, ReasonRateLimited, 7 * time.Second},
+		{"429 without a body", 429, nil, nil, RateLimited, ReasonRateLimited, 0},
 		{"daily quota", 429, nil, geminiFixture(t, "error_429_per_day.json"), Rejected, ReasonQuotaExhausted, 0},
 		{"free-tier limit 0", 429, nil, geminiFixture(t, "error_429_limit_zero.json"), Rejected, ReasonQuotaExhausted, 0},
 		{"quota and no wait", 429, nil, geminiFixture(t, "error_429_quota_no_retry.json"), Rejected, ReasonQuotaExhausted, 0},
-		{"too many input tokens", 400, nil, geminiFixture(t, "error_400_too_many_tokens.json"), InvalidInput, ReasonRequestTooLarge, 0},
-		{"other 400", 400, nil, geminiFixture(t, "error_400_invalid_argument.json"), Rejected, ReasonBadRequest, 0},
+		{"too many input tokens", 400, nil, geminiFixture(t, "error_400_too_many_tokens.json"), RequestCaused, ReasonRequestTooLarge, 0},
+		{"payload over the limit", 400, nil, geminiFixture(t, "error_400_payload_too_large.json"), RequestCaused, ReasonRequestTooLarge, 0},
+		{"other 400", 400, nil, geminiFixture(t, "error_400_invalid_argument.json"), RequestCaused, ReasonBadRequest, 0},
+		{"failed precondition", 400, nil, geminiFixture(t, "error_400_failed_precondition.json"), RequestCaused, ReasonBadRequest, 0},
+		{"a 4xx no table knows", 409, nil, []byte(`{"error": {"code": 409, "message": "The operation was aborted.", "status": "ABORTED"}}`), RequestCaused, ReasonBadRequest, 0},
+		{"413 from a proxy", 413, nil, []byte("Request Entity Too Large"), RequestCaused, ReasonRequestTooLarge, 0},
 		{"internal", 500, nil, geminiFixture(t, "error_500_internal.json"), Transient, ReasonServerError, 0},
 		{"overloaded", 503, http.Header{"Retry-After": {"3"}}, geminiFixture(t, "error_503_unavailable.json"), Transient, ReasonServerError, 3 * time.Second},
 		{"deadline exceeded", 504, nil, geminiFixture(t, "error_504_deadline.json"), Transient, ReasonTimeout, 0},
@@ -87,9 +90,11 @@ func TestGeminiConnectionResetMidBody(t *testing.T) {
 		}
 		_ = conn.Close()
 	}))
-	_, err := p.Forecast(context.Background(), geminiTestRequest())
-	if pe := asGeminiError(t, err); pe.Class != Transient || pe.Reason != ReasonConnectionFailed {
-		t.Errorf("error = %s/%s (%v), want Transient/ConnectionFailed", pe.Class, pe.Reason, pe)
+	for call, do := range completionCalls {
+		err := do(p)
+		if pe := asGeminiError(t, err); pe.Class != Transient || pe.Reason != ReasonConnectionFailed {
+			t.Errorf("%s: error = %s/%s (%v), want Transient/ConnectionFailed", call, pe.Class, pe.Reason, pe)
+		}
 	}
 }
 
@@ -111,33 +116,20 @@ func TestGeminiTimesOut(t *testing.T) {
 		}
 	}
 	for name, stall := range map[string]bool{"no headers": false, "stall after headers": true} {
-		t.Run(name, func(t *testing.T) {
-			release := make(chan struct{})
-			p := newTestGemini(t, hang(stall, release), func(c *Config) { c.Timeout = 200 * time.Millisecond })
-			t.Cleanup(func() { close(release) }) // runs before the server closes
-			start := time.Now()
-			_, err := p.Forecast(context.Background(), geminiTestRequest())
-			if took := time.Since(start); took > 2*time.Second {
-				t.Errorf("Forecast took %s with a 200ms timeout", took)
-			}
-			if pe := asGeminiError(t, err); pe.Class != Transient || pe.Reason != ReasonTimeout {
-				t.Errorf("error = %s/%s (%v), want Transient/Timeout", pe.Class, pe.Reason, pe)
-			}
-		})
-	}
-}
-
-func TestGeminiConnectionRefused(t *testing.T) {
-	srv := httptest.NewServer(http.NotFoundHandler())
-	url := srv.URL
-	srv.Close()
-	p, err := newGemini(Config{Name: "gemini", Model: "gemini-2.5-flash", BaseURL: url, APIKey: geminiTestKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, err := range []error{p.Probe(context.Background()), func() error { _, err := p.Forecast(context.Background(), geminiTestRequest()); return err }()} {
-		if pe := asGeminiError(t, err); pe.Class != Transient || pe.Reason != ReasonConnectionFailed {
-			t.Errorf("error = %s/%s (%v), want Transient/ConnectionFailed", pe.Class, pe.Reason, pe)
+		for call, do := range completionCalls {
+			t.Run(call+"/"+name, func(t *testing.T) {
+				release := make(chan struct{})
+				p := newTestGemini(t, hang(stall, release), func(c *Config) { c.Timeout = 200 * time.Millisecond })
+				t.Cleanup(func() { close(release) }) // runs before the server closes
+				start := time.Now()
+				err := do(p)
+				if took := time.Since(start); took > 2*time.Second {
+					t.Errorf("%s took %s with a 200ms timeout", call, took)
+				}
+				if pe := asGeminiError(t, err); pe.Class != Transient || pe.Reason != ReasonTimeout {
+					t.Errorf("error = %s/%s (%v), want Transient/Timeout", pe.Class, pe.Reason, pe)
+				}
+			})
 		}
 	}
 }

@@ -56,7 +56,7 @@ func geminiSeeds(f *testing.F, add func(name string, body []byte)) {
 		"no_candidates.json", "models.json", "error_400_api_key_invalid.json", "error_403_permission_denied.json",
 		"error_404_not_found.json", "error_429_per_minute.json", "error_429_per_day.json", "error_429_limit_zero.json",
 		"error_429_quota_no_retry.json", "error_429_retry_only.json", "error_400_too_many_tokens.json",
-		"error_400_invalid_argument.json", "error_500_internal.json", "error_503_unavailable.json",
+		"error_400_invalid_argument.json", "error_400_failed_precondition.json", "error_400_payload_too_large.json", "error_500_internal.json", "error_503_unavailable.json",
 		"error_504_deadline.json", "error_502.html",
 	} {
 		add(name, geminiFixture(f, name))
@@ -113,7 +113,10 @@ func FuzzGeminiErrorBody(f *testing.F) {
 		if pe.Class == InvalidOutput {
 			t.Fatalf("an HTTP error is never invalid output: %v", pe)
 		}
-		if pe.RetryAfter < 0 || pe.RetryAfter != 0 && pe.Class != Transient {
+		if code == 429 && pe.Class != RateLimited && pe.Class != Rejected {
+			t.Fatalf("a 429 is %s/%s, want RateLimited or Rejected (a quota, a key)", pe.Class, pe.Reason)
+		}
+		if pe.RetryAfter < 0 || pe.RetryAfter != 0 && pe.Class != Transient && pe.Class != RateLimited {
 			t.Fatalf("RetryAfter %s on %s", pe.RetryAfter, pe.Class)
 		}
 	})
@@ -126,8 +129,9 @@ func FuzzGeminiAnswer(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		srv.set(http.StatusOK, body)
 		resp, err := p.Forecast(context.Background(), geminiTestRequest())
-		if pe := fuzzGemini(t, resp, err); pe != nil && pe.Class != InvalidOutput {
-			t.Fatalf("a 200 gave %v, want invalid output", pe)
+		pe := fuzzGemini(t, resp, err)
+		if blocked := pe != nil && pe.Class == RequestCaused && pe.Reason == ReasonBlocked; pe != nil && pe.Class != InvalidOutput && !blocked {
+			t.Fatalf("a 200 gave %v, want invalid output (or a blocked request)", pe)
 		}
 		if err := p.Probe(context.Background()); err != nil {
 			fuzzGemini(t, Response{}, err)

@@ -162,30 +162,33 @@ func TestGeminiModelDefaultsToTheConfigured(t *testing.T) {
 
 func TestGeminiAnswersThatCannotBeUsed(t *testing.T) {
 	tests := []struct {
-		name, body, wantReason, wantInMessage string
+		name, body    string
+		wantClass     Class
+		wantReason    string
+		wantInMessage string
 	}{
-		{"thinking used the budget", string(geminiFixture(t, "max_tokens_thinking.json")), ReasonTruncated, "4096 spent on thinking"},
-		{"cut answer", string(geminiFixture(t, "max_tokens_cut.json")), ReasonTruncated, "output limit of 1234"},
-		{"safety", string(geminiFixture(t, "safety.json")), ReasonBlocked, "SAFETY"},
-		{"blocked prompt", string(geminiFixture(t, "prompt_blocked.json")), ReasonBlocked, "PROHIBITED_CONTENT"},
-		{"no candidates", string(geminiFixture(t, "no_candidates.json")), ReasonEmptyAnswer, "no candidates"},
-		{"empty text", `{"candidates": [{"content": {"parts": [{"text": " "}]}, "finishReason": "STOP"}]}`, ReasonEmptyAnswer, "no text"},
-		{"only thoughts", `{"candidates": [{"content": {"parts": [{"text": "hmm", "thought": true}]}, "finishReason": "STOP"}]}`, ReasonEmptyAnswer, "no text"},
-		{"prose", "Sure! Here is your forecast.", ReasonInvalidResponse, "not the Gemini API's JSON"},
-		{"empty body", "", ReasonInvalidResponse, ""},
-		{"null", "null", ReasonInvalidResponse, ""},
-		{"an array", "[]", ReasonInvalidResponse, ""},
-		{"candidates not a list", `{"candidates": 5}`, ReasonInvalidResponse, ""},
-		{"null candidate", `{"candidates": [null]}`, ReasonInvalidResponse, ""},
-		{"cut JSON", `{"candidates": [{"content": {"parts": [{"text": "{}"}]}`, ReasonInvalidResponse, ""},
+		{"thinking used the budget", string(geminiFixture(t, "max_tokens_thinking.json")), InvalidOutput, ReasonTruncated, "4096 spent on thinking"},
+		{"cut answer", string(geminiFixture(t, "max_tokens_cut.json")), InvalidOutput, ReasonTruncated, "output limit of 1234"},
+		{"safety", string(geminiFixture(t, "safety.json")), RequestCaused, ReasonBlocked, "SAFETY"},
+		{"blocked prompt", string(geminiFixture(t, "prompt_blocked.json")), RequestCaused, ReasonBlocked, "PROHIBITED_CONTENT"},
+		{"no candidates", string(geminiFixture(t, "no_candidates.json")), InvalidOutput, ReasonEmptyAnswer, "no candidates"},
+		{"empty text", `{"candidates": [{"content": {"parts": [{"text": " "}]}, "finishReason": "STOP"}]}`, InvalidOutput, ReasonEmptyAnswer, "no text"},
+		{"only thoughts", `{"candidates": [{"content": {"parts": [{"text": "hmm", "thought": true}]}, "finishReason": "STOP"}]}`, InvalidOutput, ReasonEmptyAnswer, "no text"},
+		{"prose", "Sure! Here is your forecast.", InvalidOutput, ReasonInvalidResponse, "not the Gemini API's JSON"},
+		{"empty body", "", InvalidOutput, ReasonInvalidResponse, ""},
+		{"null", "null", InvalidOutput, ReasonInvalidResponse, ""},
+		{"an array", "[]", InvalidOutput, ReasonInvalidResponse, ""},
+		{"candidates not a list", `{"candidates": 5}`, InvalidOutput, ReasonInvalidResponse, ""},
+		{"null candidate", `{"candidates": [null]}`, InvalidOutput, ReasonInvalidResponse, ""},
+		{"cut JSON", `{"candidates": [{"content": {"parts": [{"text": "{}"}]}`, InvalidOutput, ReasonInvalidResponse, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := newTestGemini(t, geminiAnswers(200, nil, []byte(tt.body)))
 			_, err := p.Forecast(context.Background(), geminiTestRequest())
 			pe := asGeminiError(t, err)
-			if pe.Class != InvalidOutput || pe.Reason != tt.wantReason || !strings.Contains(pe.Message, tt.wantInMessage) {
-				t.Errorf("error = %s/%s %q, want InvalidOutput/%s containing %q", pe.Class, pe.Reason, pe.Message, tt.wantReason, tt.wantInMessage)
+			if pe.Class != tt.wantClass || pe.Reason != tt.wantReason || !strings.Contains(pe.Message, tt.wantInMessage) {
+				t.Errorf("error = %s/%s %q, want %s/%s containing %q", pe.Class, pe.Reason, pe.Message, tt.wantClass, tt.wantReason, tt.wantInMessage)
 			}
 		})
 	}

@@ -60,13 +60,11 @@ func (r geminiRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	return nil, err
 }
 
-// geminiHTTPClient is a copy of base (or a new client) whose transport
-// records responses; the caller's client is left as it was.
-func geminiHTTPClient(base *http.Client) *http.Client {
-	c := &http.Client{}
-	if base != nil {
-		*c = *base
-	}
+// geminiHTTPClient is a copy of base (or a new client) whose redirects
+// stay on the configured host and whose transport records responses; the
+// caller's client is left as it was.
+func geminiHTTPClient(key APIKey, base *http.Client) *http.Client {
+	c := guardedHTTPClient(geminiName, key, base)
 	next := c.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -95,18 +93,22 @@ func (g *geminiProvider) call(ctx context.Context, do func(context.Context) erro
 	return nil
 }
 
-// classify turns one call's exchange into nil or a classified *Error.
+// classify turns one call's exchange into nil or a classified *Error. An
+// *Error the package raised itself (a refused redirect) is kept as it is.
 func (g *geminiProvider) classify(ctx context.Context, ex *geminiExchange, sdkErr error) *Error {
+	var own *Error
 	switch {
+	case errors.As(sdkErr, &own):
+		return own
 	case !ex.responded && ex.err != nil:
 		return g.transportFailure(ctx, sdkErr, ex.err)
 	case !ex.responded && sdkErr != nil:
 		if ctx.Err() != nil {
 			return g.transportFailure(ctx, sdkErr, ctx.Err())
 		}
-		// Nothing was sent: the SDK refused the request itself (a model
-		// name with "?" or "..").
-		e := g.fail(Rejected, ReasonBadRequest, "the request could not be sent: %s", sdkErr.Error())
+		// Nothing was sent: the SDK could not build the request (a schema
+		// that is not JSON). Model names it refuses are caught by newGemini.
+		e := g.fail(InvalidInput, ReasonBadRequest, "the request could not be built: %s", sdkErr.Error())
 		e.Err = errors.New(e.Message)
 		return e
 	case !ex.responded:

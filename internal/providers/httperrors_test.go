@@ -2,9 +2,16 @@ package providers
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -17,10 +24,12 @@ func TestStatusClass(t *testing.T) {
 	}{
 		{401, Rejected, ReasonUnauthorized}, {403, Rejected, ReasonUnauthorized},
 		{402, Rejected, ReasonQuotaExhausted}, {404, Rejected, ReasonUnknownModel},
-		{408, Transient, ReasonTimeout}, {413, InvalidInput, ReasonRequestTooLarge},
-		{429, Transient, ReasonRateLimited}, {498, Transient, ReasonServerError},
+		{408, Transient, ReasonTimeout}, {413, RequestCaused, ReasonRequestTooLarge},
+		{429, RateLimited, ReasonRateLimited}, {498, Transient, ReasonServerError},
 		{500, Transient, ReasonServerError}, {503, Transient, ReasonServerError},
-		{504, Transient, ReasonServerError}, {400, Rejected, ReasonBadRequest},
+		{504, Transient, ReasonServerError}, {400, RequestCaused, ReasonBadRequest},
+		{409, RequestCaused, ReasonBadRequest}, {422, RequestCaused, ReasonBadRequest},
+		{451, RequestCaused, ReasonBadRequest},
 	}
 	for _, tt := range tests {
 		if c, r := statusClass(tt.status); c != tt.wantClass || r != tt.wantReason {
@@ -93,5 +102,54 @@ func TestTransportError(t *testing.T) {
 	}
 	if err := transportError("groq", context.DeadlineExceeded, ""); err.Reason != ReasonTimeout {
 		t.Errorf("a deadline must be a Timeout, got %s", err.Reason)
+	}
+}
+
+// timeoutError is a net.Error that timed out, as a dialer's deadline gives.
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "i/o timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+func TestTransportErrorClasses(t *testing.T) {
+	dial := func(err error) error { return &net.OpError{Op: "dial", Net: "tcp", Err: err} }
+	post := func(err error) error {
+		return &url.Error{Op: "Post", URL: "https://api.groq.com/openai/v1/chat/completions?key=gsk_secretsecret", Err: err}
+	}
+	tests := []struct {
+		name       string
+		err        error
+		wantClass  Class
+		wantReason string
+	}{
+		{"DNS", post(dial(&net.DNSError{Err: "no such host", Name: "api.groq.com", IsNotFound: true})), Unreachable, ReasonConnectionFailed},
+		{"refused", post(dial(os.NewSyscallError("connect", syscall.ECONNREFUSED))), Unreachable, ReasonConnectionFailed},
+		{"refused, bare", syscall.ECONNREFUSED, Unreachable, ReasonConnectionFailed},
+		{"no route", post(dial(os.NewSyscallError("connect", syscall.EHOSTUNREACH))), Unreachable, ReasonConnectionFailed},
+		{"dial timeout", post(dial(timeoutError{})), Unreachable, ReasonConnectionFailed},
+		{"dial, then our deadline", errors.Join(context.DeadlineExceeded, post(dial(timeoutError{}))), Unreachable, ReasonConnectionFailed},
+		{"proxy", post(&net.OpError{Op: "proxyconnect", Net: "tcp", Err: dial(os.NewSyscallError("connect", syscall.ECONNREFUSED))}), Unreachable, ReasonConnectionFailed},
+		{"plain HTTP behind https", post(tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}), Unreachable, ReasonConnectionFailed},
+		{"scheme mismatch", post(http.ErrSchemeMismatch), Unreachable, ReasonConnectionFailed},
+		{"unknown authority", post(&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}), Unreachable, ReasonConnectionFailed},
+		{"wrong host", post(x509.HostnameError{Certificate: &x509.Certificate{}, Host: "api.groq.com"}), Unreachable, ReasonConnectionFailed},
+		{"handshake alert", post(tls.AlertError(40)), Unreachable, ReasonConnectionFailed},
+		{"handshake timeout", post(errors.New("net/http: TLS handshake timeout")), Unreachable, ReasonConnectionFailed},
+		{"our deadline", post(context.DeadlineExceeded), Transient, ReasonTimeout},
+		{"timeout after the request", post(&net.OpError{Op: "read", Net: "tcp", Err: timeoutError{}}), Transient, ReasonTimeout},
+		{"reset mid-answer", post(&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}), Transient, ReasonConnectionFailed},
+		{"EOF mid-answer", io.ErrUnexpectedEOF, Transient, ReasonConnectionFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := transportError("groq", tt.err, "gsk_secretsecret")
+			if e.Class != tt.wantClass || e.Reason != tt.wantReason {
+				t.Errorf("transportError(%v) = %s/%s, want %s/%s", tt.err, e.Class, e.Reason, tt.wantClass, tt.wantReason)
+			}
+			if strings.Contains(e.Error(), "secret") || strings.Contains(e.Err.Error(), "secret") {
+				t.Errorf("the key leaked: %v (%v)", e, e.Err)
+			}
+		})
 	}
 }

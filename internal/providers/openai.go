@@ -78,7 +78,7 @@ func newOpenAIShaped(name, defaultBase string, cfg Config, completionTokens bool
 // newOpenAIClient builds a client whose chat completions and probes go to
 // base. base must be a valid URL (see openaiBase).
 func newOpenAIClient(name, base string, cfg Config, completionTokens bool) *openaiClient {
-	opts := openaiOptions(base, cfg)
+	opts := openaiOptions(name, base, cfg)
 	model := cfg.Model
 	if model == "" { // the factory defaults it; a direct caller may not
 		model = DefaultModel(name)
@@ -100,17 +100,16 @@ func newOpenAIClient(name, base string, cfg Config, completionTokens bool) *open
 
 // openaiOptions are the SDK options of every request: SDK retries are off
 // because the controllers own retry and failover; the timeout is applied
-// by the caller to the whole call, body included.
-func openaiOptions(base string, cfg Config) []option.RequestOption {
-	opts := []option.RequestOption{
+// by the caller to the whole call, body included. The HTTP client is always
+// the package's own (a copy of cfg.HTTPClient when set), so that no
+// redirect takes the key to another host.
+func openaiOptions(name, base string, cfg Config) []option.RequestOption {
+	return []option.RequestOption{
 		option.WithBaseURL(base),
 		option.WithAPIKey(string(cfg.APIKey)),
 		option.WithMaxRetries(0),
+		option.WithHTTPClient(guardedHTTPClient(name, cfg.APIKey, cfg.HTTPClient)),
 	}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, option.WithHTTPClient(cfg.HTTPClient))
-	}
-	return opts
 }
 
 // openaiBase is cfg.BaseURL, or the provider's default, without a trailing
@@ -134,14 +133,8 @@ func (c *openaiClient) Name() string { return c.name }
 
 // Forecast asks for one chat completion constrained to the answer schema.
 func (c *openaiClient) Forecast(ctx context.Context, req Request) (Response, error) {
-	ctx, cancel := c.withTimeout(ctx)
-	defer cancel()
 	start := time.Now()
-	var completion *openai.ChatCompletion
-	err := c.do(ctx, func(ctx context.Context, opts ...option.RequestOption) (err error) {
-		completion, err = c.chat.New(ctx, c.params(req), opts...)
-		return err
-	})
+	completion, err := c.complete(ctx, req, openaiTemperature)
 	if err != nil {
 		return Response{}, err
 	}
@@ -154,6 +147,29 @@ func (c *openaiClient) Forecast(ctx context.Context, req Request) (Response, err
 	}
 	resp.Latency = time.Since(start)
 	return resp, nil
+}
+
+// ProbeCompletion asks, on Forecast's endpoint, for {"ok":true} in at most
+// ProbeMaxOutputTokens tokens, and checks that a JSON object comes back.
+func (c *openaiClient) ProbeCompletion(ctx context.Context) error {
+	completion, err := c.complete(ctx, probeRequest(), probeTemperature)
+	if err != nil {
+		return err
+	}
+	text, cut, err := openaiChoiceText(c.name, c.key, completion)
+	return probeVerdict(c.name, c.key, text, cut, err)
+}
+
+// complete sends one chat completion of req within the configured timeout.
+func (c *openaiClient) complete(ctx context.Context, req Request, temperature float64) (*openai.ChatCompletion, error) {
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
+	var completion *openai.ChatCompletion
+	err := c.do(ctx, func(ctx context.Context, opts ...option.RequestOption) (err error) {
+		completion, err = c.chat.New(ctx, c.params(req, temperature), opts...)
+		return err
+	})
+	return completion, err
 }
 
 // Probe lists the models: it needs a valid key and a reachable API, and

@@ -32,12 +32,14 @@ func openaiHTTPError(provider string, status int, h http.Header, body []byte, ke
 // openaiFault is what an error body says, whichever of the shapes it has.
 type openaiFault struct {
 	code, kind, message string
+	// param is the request parameter an invalid-request error names.
+	param string
 	// cloudflareCodes are the codes of Cloudflare's errors[] envelope.
 	cloudflareCodes []string
 }
 
 // openaiErrorBody is the union of the error bodies: OpenAI and Groq
-// {"error": {"message", "type", "code"}}; Hugging Face's router passes its
+// {"error": {"message", "type", "param", "code"}}; Hugging Face's router passes its
 // upstream's, where "error" may also be a plain string; Cloudflare
 // {"success": false, "errors": [{"code", "message"}]}; some upstreams
 // answer {"message"} or {"detail"}.
@@ -52,6 +54,7 @@ type openaiErrorBody struct {
 type openaiAPIError struct {
 	Message openaiText `json:"message"`
 	Type    openaiText `json:"type"`
+	Param   openaiText `json:"param"`
 	Code    openaiText `json:"code"`
 }
 
@@ -89,7 +92,7 @@ func openaiParseFault(body []byte) openaiFault {
 			f.message = s
 		}
 	case json.Unmarshal(b.Error, &e) == nil:
-		f.code, f.kind = string(e.Code), string(e.Type)
+		f.code, f.kind, f.param = string(e.Code), string(e.Type), string(e.Param)
 		if e.Message != "" {
 			f.message = string(e.Message)
 		}
@@ -131,17 +134,17 @@ type openaiClassed struct {
 // from, or is clearer than, their status's. Only errors[] is read: a
 // successful verify lists code 10000 in messages[] too.
 var openaiCloudflareCodes = map[string]openaiClassed{
-	"10000": {Rejected, ReasonUnauthorized},        // 401 authentication error
-	"1000":  {Rejected, ReasonUnauthorized},        // invalid API token (verify)
-	"6003":  {Rejected, ReasonUnauthorized},        // invalid request headers: a malformed token
-	"9109":  {Rejected, ReasonUnauthorized},        // unauthorized to access the resource
-	"5007":  {Rejected, ReasonUnknownModel},        // 400 no such model
-	"3042":  {Rejected, ReasonUnknownModel},        // 404 invalid model ID
-	"3040":  {Transient, ReasonRateLimited},        // 429 out of capacity, busy
-	"3036":  {Rejected, ReasonQuotaExhausted},      // 429 daily free allocation used up
-	"3007":  {Transient, ReasonTimeout},            // 408 request timeout
-	"3008":  {Transient, ReasonTimeout},            // 408 request aborted
-	"3006":  {InvalidInput, ReasonRequestTooLarge}, // 413 request too large
+	"10000": {Rejected, ReasonUnauthorized},         // 401 authentication error
+	"1000":  {Rejected, ReasonUnauthorized},         // invalid API token (verify)
+	"6003":  {Rejected, ReasonUnauthorized},         // invalid request headers: a malformed token
+	"9109":  {Rejected, ReasonUnauthorized},         // unauthorized to access the resource
+	"5007":  {Rejected, ReasonUnknownModel},         // 400 no such model
+	"3042":  {Rejected, ReasonUnknownModel},         // 404 invalid model ID
+	"3040":  {RateLimited, ReasonRateLimited},       // 429 out of capacity, busy
+	"3036":  {Rejected, ReasonQuotaExhausted},       // 429 daily free allocation used up
+	"3007":  {Transient, ReasonTimeout},             // 408 request timeout
+	"3008":  {Transient, ReasonTimeout},             // 408 request aborted
+	"3006":  {RequestCaused, ReasonRequestTooLarge}, // 413 request too large
 }
 
 // openaiCodes are the OpenAI error codes (or types) that decide the class.
@@ -149,7 +152,7 @@ var openaiCodes = map[string]openaiClassed{
 	"invalid_api_key":         {Rejected, ReasonUnauthorized},
 	"model_not_found":         {Rejected, ReasonUnknownModel},
 	"insufficient_quota":      {Rejected, ReasonQuotaExhausted},
-	"context_length_exceeded": {InvalidInput, ReasonRequestTooLarge},
+	"context_length_exceeded": {RequestCaused, ReasonRequestTooLarge},
 	"server_is_overloaded":    {Transient, ReasonServerError},
 }
 
@@ -169,7 +172,9 @@ var (
 // openaiRefine decides the class of a status from what its body says, in
 // the order that resolves the overlaps: a server failure stays transient
 // whatever its body; Groq's TPM 413 carries code rate_limit_exceeded yet
-// is a quota; a plain rate_limit_exceeded is a wait.
+// is a quota; an invalid-request error naming a parameter other than the
+// model is this request's fault, whatever its message mentions; a plain
+// rate_limit_exceeded is a wait.
 func openaiRefine(status int, f openaiFault) (Class, string) {
 	if status >= 500 || status == 498 {
 		return Transient, ReasonServerError
@@ -188,16 +193,27 @@ func openaiRefine(status int, f openaiFault) (Class, string) {
 	switch {
 	case status == http.StatusRequestEntityTooLarge && (f.code == "rate_limit_exceeded" || openaiPerMinute.MatchString(f.message)):
 		return Rejected, ReasonQuotaExhausted
+	case openaiTooLong.MatchString(f.message):
+		return RequestCaused, ReasonRequestTooLarge
+	case openaiNamesParam(status, f):
+		return RequestCaused, ReasonBadRequest
 	case openaiNoCredit.MatchString(f.message):
 		return Rejected, ReasonQuotaExhausted
 	case openaiNoModel.MatchString(f.message):
 		return Rejected, ReasonUnknownModel
 	case f.code == "rate_limit_exceeded":
-		return Transient, ReasonRateLimited
-	case openaiTooLong.MatchString(f.message):
-		return InvalidInput, ReasonRequestTooLarge
+		return RateLimited, ReasonRateLimited
 	}
 	return statusClass(status)
+}
+
+// openaiNamesParam reports whether f is a 400 (or 422) invalid-request
+// error naming a parameter of the request ("response_format", "messages",
+// "temperature"...). "model" is left to the model checks: an unknown model
+// is the provider's refusal of everyone.
+func openaiNamesParam(status int, f openaiFault) bool {
+	return (status == http.StatusBadRequest || status == http.StatusUnprocessableEntity) &&
+		f.param != "" && f.param != "model"
 }
 
 // openaiRetryAfter is the wait a failure asks for: the retry-after headers,

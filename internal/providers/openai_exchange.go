@@ -16,15 +16,18 @@ const openaiMaxErrorBody = 64 << 10
 
 // openaiExchange records, through an SDK middleware, what one call saw on
 // the wire: whether the request left, the status, headers and error body,
-// and a failure while reading the body. The SDK's own error cannot carry
+// the transport's own failure, and a failure while reading the body. The SDK's own error cannot carry
 // this: it parses only OpenAI's error shape, drops the status when the body
 // is HTML or Cloudflare's envelope, and says "error reading response body"
 // and "error parsing response json" alike for a reset and for prose.
 type openaiExchange struct {
-	sent    bool
-	status  int
-	header  http.Header
-	body    []byte
+	sent   bool
+	status int
+	header http.Header
+	body   []byte
+	// wireErr is the HTTP client's failure, which the SDK replaces by the
+	// context's error when the deadline has passed meanwhile.
+	wireErr error
 	readErr error
 }
 
@@ -32,6 +35,7 @@ type openaiExchange struct {
 func (x *openaiExchange) record(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
 	x.sent = true
 	resp, err := next(req)
+	x.wireErr = err
 	if resp != nil {
 		x.status, x.header = resp.StatusCode, resp.Header
 		if resp.Body != nil {
@@ -65,17 +69,22 @@ func (b *openaiRecordedBody) Read(p []byte) (int, error) {
 // Close closes the body.
 func (b *openaiRecordedBody) Close() error { return b.rc.Close() }
 
-// classify turns the failure err of a call on ctx into an *Error: an error
-// status from its status and body; a deadline, a refused or reset
-// connection as a transport failure; a request that never left as the
-// request's fault; a success status whose body the SDK could not read as
-// the API's JSON as invalid output.
+// classify turns the failure err of a call on ctx into an *Error: one the
+// package raised itself (a refused redirect) as it is; an error status from
+// its status and body; a deadline, a refused or reset connection as a
+// transport failure; a request that never left as unusable input; a success
+// status whose body the SDK could not read as the API's JSON as invalid
+// output.
 func (x *openaiExchange) classify(ctx context.Context, provider string, key APIKey, err error) *Error {
+	var own *Error
 	switch {
+	case errors.As(err, &own):
+		return own
 	case x.status >= 400:
 		return openaiHTTPError(provider, x.status, x.header, x.body, key, time.Now())
 	case ctx.Err() != nil:
-		return transportError(provider, ctx.Err(), key)
+		// The wire's error says whether the request got out at all.
+		return transportError(provider, errors.Join(ctx.Err(), x.wireErr), key)
 	case x.readErr != nil:
 		return transportError(provider, x.readErr, key)
 	case !x.sent:

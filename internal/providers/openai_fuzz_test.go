@@ -10,8 +10,10 @@ import (
 	"time"
 )
 
-// openaiKnownClasses are the classes an error may have.
-var openaiKnownClasses = map[Class]bool{Transient: true, Rejected: true, InvalidOutput: true, InvalidInput: true}
+// openaiKnownClasses are the classes an error status may have: a status
+// means the request reached the provider, so it is never Unreachable, and
+// never InvalidInput, which only the package's own checks decide.
+var openaiKnownClasses = map[Class]bool{Transient: true, RateLimited: true, Rejected: true, InvalidOutput: true, RequestCaused: true}
 
 // openaiFixtures are answers shaped like the providers' real ones.
 func openaiFixtures(t testing.TB) map[string][]byte {
@@ -102,7 +104,8 @@ func FuzzOpenAIErrorBody(f *testing.F) {
 }
 
 // FuzzOpenAIAnswer checks that any 200 body gives either a non-empty answer
-// or an InvalidOutput *Error, without a panic.
+// or an InvalidOutput *Error (RequestCaused when a filter or a refusal
+// blocked it), without a panic.
 func FuzzOpenAIAnswer(f *testing.F) {
 	for _, body := range openaiFixtures(f) {
 		f.Add(body)
@@ -121,7 +124,8 @@ func FuzzOpenAIAnswer(f *testing.F) {
 			return
 		}
 		pe, ok := err.(*Error)
-		if !ok || pe.Class != InvalidOutput || pe.Reason == "" || pe.Provider != "openai" {
+		blocked := pe != nil && pe.Class == RequestCaused && pe.Reason == ReasonBlocked
+		if !ok || (pe.Class != InvalidOutput && !blocked) || pe.Reason == "" || pe.Provider != "openai" {
 			t.Fatalf("Forecast error = %#v (%v)", err, err)
 		}
 	})

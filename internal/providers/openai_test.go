@@ -181,18 +181,21 @@ func TestOpenAIAnswers(t *testing.T) {
 	refusal := `{"model":"m","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":null,"refusal":"I can't help with ` + string(openaiTestKey) + `"}}]}`
 	tests := []struct {
 		name, body string
+		wantClass  Class
 		wantReason string // "" means a good answer
 	}{
-		{"stop", openaiCompletion(`{"summary":"ok"}`, "stop"), ""},
-		{"length", openaiCompletion(`{"summary":"o`, "length"), ReasonTruncated},
-		{"content filter", openaiCompletion("", "content_filter"), ReasonBlocked},
-		{"refusal", refusal, ReasonBlocked},
-		{"no choices", noChoices, ReasonEmptyAnswer},
-		{"no choices field", `{"id":"x","model":"m"}`, ReasonEmptyAnswer},
-		{"empty content", openaiCompletion("  ", "stop"), ReasonEmptyAnswer},
-		{"prose", "The forecast is up.", ReasonInvalidResponse},
-		{"cut JSON", `{"id":"x","choices":[`, ReasonInvalidResponse},
-		{"empty body", "", ReasonInvalidResponse},
+		{"stop", openaiCompletion(`{"summary":"ok"}`, "stop"), "", ""},
+		{"length", openaiCompletion(`{"summary":"o`, "length"), InvalidOutput, ReasonTruncated},
+		{"length, complete JSON", openaiCompletion(`{"summary":"ok"}`, "length"), InvalidOutput, ReasonTruncated},
+		{"length, no text", openaiCompletion("", "length"), InvalidOutput, ReasonTruncated},
+		{"content filter", openaiCompletion("", "content_filter"), RequestCaused, ReasonBlocked},
+		{"refusal", refusal, RequestCaused, ReasonBlocked},
+		{"no choices", noChoices, InvalidOutput, ReasonEmptyAnswer},
+		{"no choices field", `{"id":"x","model":"m"}`, InvalidOutput, ReasonEmptyAnswer},
+		{"empty content", openaiCompletion("  ", "stop"), InvalidOutput, ReasonEmptyAnswer},
+		{"prose", "The forecast is up.", InvalidOutput, ReasonInvalidResponse},
+		{"cut JSON", `{"id":"x","choices":[`, InvalidOutput, ReasonInvalidResponse},
+		{"empty body", "", InvalidOutput, ReasonInvalidResponse},
 	}
 	for _, p := range openaiTestProviders {
 		for _, tt := range tests {
@@ -206,8 +209,8 @@ func TestOpenAIAnswers(t *testing.T) {
 					return
 				}
 				pe := openaiAsError(t, p.name, err)
-				if pe.Class != InvalidOutput || pe.Reason != tt.wantReason {
-					t.Errorf("error = %s/%s (%v), want InvalidOutput/%s", pe.Class, pe.Reason, err, tt.wantReason)
+				if pe.Class != tt.wantClass || pe.Reason != tt.wantReason {
+					t.Errorf("error = %s/%s (%v), want %s/%s", pe.Class, pe.Reason, err, tt.wantClass, tt.wantReason)
 				}
 			})
 		}

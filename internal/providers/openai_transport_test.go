@@ -48,43 +48,36 @@ func openaiHang(afterHeaders bool, done <-chan struct{}) http.HandlerFunc {
 
 func TestOpenAITransportFailures(t *testing.T) {
 	for _, p := range openaiTestProviders {
-		t.Run(p.name+"/reset mid-body", func(t *testing.T) {
-			srv := httptest.NewServer(openaiResetMidBody())
-			defer srv.Close()
-			_, err := openaiBuild(t, p.name, srv.URL).Forecast(context.Background(), openaiTestRequest())
-			if pe := openaiAsError(t, p.name, err); pe.Class != Transient || pe.Reason != ReasonConnectionFailed {
-				t.Errorf("error = %v, want Transient/ConnectionFailed", err)
-			}
-		})
-		t.Run(p.name+"/refused", func(t *testing.T) {
-			srv := httptest.NewServer(http.NotFoundHandler())
-			url := srv.URL
-			srv.Close()
-			_, err := openaiBuild(t, p.name, url).Forecast(context.Background(), openaiTestRequest())
-			if pe := openaiAsError(t, p.name, err); pe.Class != Transient || pe.Reason != ReasonConnectionFailed {
-				t.Errorf("error = %v, want Transient/ConnectionFailed", err)
-			}
-		})
-		for _, afterHeaders := range []bool{false, true} {
-			name := p.name + "/hangs"
-			if afterHeaders {
-				name = p.name + "/stalls after the headers"
-			}
-			t.Run(name, func(t *testing.T) {
-				done := make(chan struct{})
-				srv := httptest.NewServer(openaiHang(afterHeaders, done))
+		for call, do := range completionCalls {
+			t.Run(p.name+"/"+call+"/reset mid-body", func(t *testing.T) {
+				srv := httptest.NewServer(openaiResetMidBody())
 				defer srv.Close()
-				defer close(done)
-				prov := openaiBuild(t, p.name, srv.URL, func(c *Config) { c.Timeout = 300 * time.Millisecond })
-				start := time.Now()
-				_, err := prov.Forecast(context.Background(), openaiTestRequest())
-				if took := time.Since(start); took > 2*time.Second {
-					t.Errorf("Forecast took %s past a 300ms timeout", took)
-				}
-				if pe := openaiAsError(t, p.name, err); pe.Class != Transient || pe.Reason != ReasonTimeout {
-					t.Errorf("error = %v, want Transient/Timeout", err)
+				err := do(openaiBuild(t, p.name, srv.URL))
+				if pe := openaiAsError(t, p.name, err); pe.Class != Transient || pe.Reason != ReasonConnectionFailed {
+					t.Errorf("error = %v, want Transient/ConnectionFailed", err)
 				}
 			})
+			for _, afterHeaders := range []bool{false, true} {
+				name := p.name + "/" + call + "/hangs"
+				if afterHeaders {
+					name = p.name + "/" + call + "/stalls after the headers"
+				}
+				t.Run(name, func(t *testing.T) {
+					done := make(chan struct{})
+					srv := httptest.NewServer(openaiHang(afterHeaders, done))
+					defer srv.Close()
+					defer close(done)
+					prov := openaiBuild(t, p.name, srv.URL, func(c *Config) { c.Timeout = 300 * time.Millisecond })
+					start := time.Now()
+					err := do(prov)
+					if took := time.Since(start); took > 2*time.Second {
+						t.Errorf("%s took %s past a 300ms timeout", call, took)
+					}
+					if pe := openaiAsError(t, p.name, err); pe.Class != Transient || pe.Reason != ReasonTimeout {
+						t.Errorf("error = %v, want Transient/Timeout", err)
+					}
+				})
+			}
 		}
 	}
 }

@@ -23,7 +23,18 @@ type Provider interface {
 	// Probe checks cheaply (no paid completion) that the provider can serve.
 	// Errors are *Error.
 	Probe(ctx context.Context) error
+
+	// ProbeCompletion exercises the completion path with a minimal request
+	// (a tiny JSON answer, at most ProbeMaxOutputTokens output tokens, never
+	// a forecast). It passes when the provider answers with a JSON object.
+	// The lock uses it to confirm that a provider fails for everyone before
+	// blaming it for the failures of fewer Forecasts than its threshold.
+	// Errors are *Error.
+	ProbeCompletion(ctx context.Context) error
 }
+
+// ProbeMaxOutputTokens caps the answer of a completion probe.
+const ProbeMaxOutputTokens = 16
 
 // Request is one forecast request: the data, and the prompt that renders it
 // for a language model.

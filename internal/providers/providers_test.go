@@ -11,6 +11,22 @@ import (
 	"github.com/bottleneck-io/bottleneck-operator/internal/engine"
 )
 
+// completionCalls are the calls of a provider that ask for a completion.
+var completionCalls = map[string]func(Provider) error{
+	"Forecast": func(p Provider) error {
+		_, err := p.Forecast(context.Background(), openaiTestRequest())
+		return err
+	},
+	"ProbeCompletion": func(p Provider) error { return p.ProbeCompletion(context.Background()) },
+}
+
+// everyCall are all the calls of a provider that reach it.
+var everyCall = map[string]func(Provider) error{
+	"Forecast":        completionCalls["Forecast"],
+	"ProbeCompletion": completionCalls["ProbeCompletion"],
+	"Probe":           func(p Provider) error { return p.Probe(context.Background()) },
+}
+
 func monthly(values ...float64) engine.Data {
 	d := engine.Data{Region: "USA", Period: "month", Horizon: 6, Unit: "kTEU"}
 	for i, v := range values {
