@@ -25,9 +25,9 @@ import (
 // status have whole seconds only, so the test times the watch events.
 var _ = Describe("failover latency", Label("measure"), func() {
 	It("is measured from the threshold-crossing failure to the new provider being active", func(ctx SpecContext) {
-		runs := 5
-		if n, err := strconv.Atoi(os.Getenv("FAILOVER_LATENCY_RUNS")); err == nil && n > 0 {
-			runs = n
+		runs, err := strconv.Atoi(os.Getenv("FAILOVER_LATENCY_RUNS"))
+		if err != nil || runs < 1 {
+			Skip("a measurement, not a test: make measure-failover runs it (FAILOVER_LATENCY_RUNS=n)")
 		}
 		watcher, err := client.NewWithWatch(env.Config, client.Options{Scheme: operator.Scheme})
 		Expect(err).NotTo(HaveOccurred())
@@ -43,9 +43,15 @@ var _ = Describe("failover latency", Label("measure"), func() {
 		}
 		AddReportEntry("failover latency", fmt.Sprintf("median %s, max %s over %d runs; all: %v",
 			median.Round(time.Millisecond), latencies[runs-1].Round(time.Millisecond), runs, latencies))
-		Expect(latencies[0]).To(BeNumerically(">", 0), "the move comes after the failure that causes it")
+		Expect(latencies[runs-1]).To(BeNumerically("<", maxFailoverLatency),
+			"the lock moves within %s of the failure that crosses its threshold", maxFailoverLatency)
 	})
 })
+
+// maxFailoverLatency bounds every measured failover: the lock controller
+// reacts to the watch event of the failure, and its confirming probe is a
+// local call.
+const maxFailoverLatency = 2 * time.Second
 
 // measureFailover makes openai fail three Forecasts at once (the threshold)
 // and times the move to baseline.
@@ -68,17 +74,17 @@ func measureFailover(ctx context.Context, w client.WithWatch, run int) time.Dura
 		defer func() { Expect(client.IgnoreNotFound(k8s.Delete(ctx, fc))).To(Succeed()) }()
 		names[fc.Name] = true
 	}
+	// The failure that crosses the threshold is the last one before the
+	// move: the lock may count its own confirming probe with the Forecasts.
 	failed := map[string]bool{}
 	var crossed, moved time.Time
 	for crossed.IsZero() || moved.IsZero() {
 		select {
 		case ev := <-forecasts.ResultChan():
 			fc, ok := ev.Object.(*v1.Forecast)
-			if ok && names[fc.Name] && failedOnOpenAI(fc) && !failed[fc.Name] {
+			if ok && names[fc.Name] && failedOnOpenAI(fc) && !failed[fc.Name] && moved.IsZero() {
 				failed[fc.Name] = true
-				if len(failed) == 3 {
-					crossed = time.Now()
-				}
+				crossed = time.Now()
 			}
 		case ev := <-locks.ResultChan():
 			if lock, ok := ev.Object.(*v1.ProviderLock); ok && ev.Type == watch.Modified &&

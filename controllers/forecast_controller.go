@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -31,6 +31,10 @@ type ForecastReconciler struct {
 	NewProvider func(providers.Config) (providers.Provider, error)
 	// MaxConcurrentReconciles is the number of Forecasts worked on at once.
 	MaxConcurrentReconciles int
+
+	// unwritten keeps results the API server has not stored yet, so that
+	// only the write is retried, never the paid call.
+	unwritten unwrittenResults
 }
 
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=forecasts,verbs=get;list;watch
@@ -39,10 +43,15 @@ type ForecastReconciler struct {
 // +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
-// Reconcile produces, refreshes or re-uses one Forecast's result.
-func (r *ForecastReconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
+// Reconcile produces, refreshes or re-uses one Forecast's result: it
+// decides an outcome, writes it to status in one patch, and says when to
+// come back.
+func (r *ForecastReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	fc := &v1.Forecast{}
 	if err := r.Get(ctx, req.NamespacedName, fc); err != nil {
+		if client.IgnoreNotFound(err) == nil {
+			r.unwritten.forgetName(req.NamespacedName)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !fc.DeletionTimestamp.IsZero() {
@@ -53,49 +62,59 @@ func (r *ForecastReconciler) Reconcile(ctx context.Context, req ctrl.Request) (r
 		return ctrl.Result{}, nil
 	}
 
-	base := fc.DeepCopy()
-	defer func() {
-		if err := r.patchStatus(ctx, base, fc); err != nil {
-			retErr = kerrors.NewAggregate([]error{retErr, err})
-		}
-	}()
-	return r.reconcile(ctx, fc)
+	out, err := r.decide(ctx, fc)
+	if err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err) // the API server: controller-runtime retries
+	}
+	return r.write(ctx, fc, out)
 }
 
-// reconcile runs the steps in order; each step that cannot go on says why
-// through a classified error that outcomeOf turns into conditions.
-func (r *ForecastReconciler) reconcile(ctx context.Context, fc *v1.Forecast) (ctrl.Result, error) {
-	target, err := r.resolveProvider(ctx)
+// decide runs the steps in order and returns what this reconcile
+// concluded. Only errors of the API server are returned as errors.
+func (r *ForecastReconciler) decide(ctx context.Context, fc *v1.Forecast) (outcome, error) {
+	t, err := r.resolveProvider(ctx)
 	if err != nil {
-		return r.halt(ctx, fc, err)
+		return halted(err)
 	}
 	data, err := r.resolveData(ctx, fc)
 	if err != nil {
-		return r.halt(ctx, fc, err)
+		return halted(err)
 	}
 	hash := inputHash(data)
 	now := r.Clock.Now()
 	if next, ok := freshUntil(fc, hash); ok && now.Before(next) {
-		markFresh(fc, next)
-		return ctrl.Result{RequeueAfter: next.Sub(now)}, nil
+		return outcome{state: fresh, until: next}, nil
+	}
+	if kept, ok := r.unwritten.get(fc, hash); ok {
+		return kept, nil // the API server refused it before: write it again, do not ask again
+	}
+	if out, ok := held(fc, t, hash, now); ok {
+		return out, nil
+	}
+	if behind, err := r.cacheBehind(ctx, fc); err != nil || behind {
+		return outcome{state: backingOff, until: now.Add(cacheLag), reason: v1.ProgressingReason,
+			message: "waiting for the cache to show this Forecast's latest status"}, err
 	}
 
-	behind, err := r.cacheBehind(ctx, fc)
-	if err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
-	}
-	if behind {
-		return ctrl.Result{RequeueAfter: cacheLag}, nil
-	}
 	started := time.Now()
-	res, err := r.forecast(ctx, target, data)
-	recordAttempt(fc, target, err, r.Clock.Now())
-	metrics.ObserveRequest(string(target.spec.Name), fc.Status.LastAttempt.Outcome, fc.Status.LastAttempt.Reason, time.Since(started))
-	if err != nil {
-		return r.halt(ctx, fc, err)
+	res, err := r.forecast(ctx, t, data)
+	f := failureOf(err)
+	if err != nil && f == nil {
+		return outcome{}, err
 	}
-	r.writeResult(fc, target, res, hash)
-	return ctrl.Result{RequeueAfter: fc.Status.NextRefreshAt.Sub(r.Clock.Now())}, nil
+	attempt, note := newAttempt(fc.Status.LastAttempt, t, hash, r.Clock.Now(), f)
+	metrics.ObserveRequest(string(t.spec.Name), attempt.Outcome, attempt.Reason, time.Since(started))
+	if f != nil {
+		return failedOutcome(attempt, note), nil
+	}
+	return outcome{state: succeeded, attempt: attempt, result: &res, target: t, hash: hash}, nil
+}
+
+func halted(err error) (outcome, error) {
+	if out, ok := haltOutcome(err); ok {
+		return out, nil
+	}
+	return outcome{}, err
 }
 
 // cacheLag is how long a reconcile that read a stale Forecast from the cache
@@ -115,12 +134,32 @@ func (r *ForecastReconciler) cacheBehind(ctx context.Context, fc *v1.Forecast) (
 	return live.ResourceVersion != fc.ResourceVersion, nil
 }
 
-// patchStatus writes what changed in the status, in one merge patch.
-func (r *ForecastReconciler) patchStatus(ctx context.Context, base, fc *v1.Forecast) error {
-	patch := client.MergeFrom(base)
-	data, err := patch.Data(fc)
-	if err != nil || string(data) == "{}" {
-		return err
+// requeue is when to reconcile again after an outcome was applied to fc.
+func (r *ForecastReconciler) requeue(fc *v1.Forecast, out outcome) ctrl.Result {
+	until := out.until
+	switch out.state {
+	case waiting, stalled:
+		return ctrl.Result{} // a watched change brings it back
+	case succeeded:
+		until = fc.Status.NextRefreshAt.Time
 	}
-	return client.IgnoreNotFound(r.Status().Patch(ctx, fc, patch))
+	return ctrl.Result{RequeueAfter: max(until.Sub(r.Clock.Now()), time.Millisecond)}
+}
+
+// announce tells users what changed, in an Event, and the logs.
+func (r *ForecastReconciler) announce(ctx context.Context, fc *v1.Forecast, prevRisk v1.RiskLevel, out outcome) {
+	switch {
+	case out.state == succeeded && prevRisk != fc.Status.RiskLevel:
+		st := fc.Status
+		r.Recorder.Eventf(fc, nil, corev1.EventTypeNormal, v1.SucceededReason, "Forecast",
+			"risk %s (score %d), confidence %d, from %s at lock epoch %d", st.RiskLevel, st.RiskScore, st.Confidence, st.Provider, st.LockEpoch)
+	case out.state == failed || out.state == stalled:
+		reason := out.reason
+		if out.attempt != nil {
+			reason = out.attempt.Reason
+			ctrl.LoggerFrom(ctx).Info("forecast attempt failed", "provider", out.attempt.Provider,
+				"class", out.attempt.Class, "reason", out.attempt.Reason, "retryAt", out.attempt.RetryAt)
+		}
+		r.Recorder.Eventf(fc, nil, corev1.EventTypeWarning, reason, "Forecast", "%s", truncate(out.message, 1024))
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
@@ -21,9 +22,10 @@ const defaultTimeout = 30 * time.Second
 
 // target is the provider a Forecast is sent to, as the lock holds it now.
 type target struct {
-	spec  v1.ProviderSpec
-	model string
-	epoch int64
+	spec    v1.ProviderSpec
+	model   string
+	epoch   int64
+	lockUID types.UID
 }
 
 // resolveProvider reads the lock from the cache and returns its active
@@ -48,16 +50,17 @@ func (r *ForecastReconciler) resolveProvider(ctx context.Context) (target, error
 		}
 		return target{}, &waitError{reason: v1.NoActiveProviderReason, message: msg}
 	}
-	return target{spec: spec, model: lock.Status.ActiveModel, epoch: lock.Status.Epoch}, nil
+	return target{spec: spec, model: lock.Status.ActiveModel, epoch: lock.Status.Epoch, lockUID: lock.UID}, nil
 }
 
 // forecast calls the target provider with its timeout and normalizes the
-// answer. Its errors are *providers.Error or *engine.Error.
+// answer. Its errors are *providers.Error or *engine.Error (failureOf
+// classifies them), or an error of the API server.
 func (r *ForecastReconciler) forecast(ctx context.Context, t target, data engine.Data) (engine.Result, error) {
 	name := string(t.spec.Name)
 	p, err := r.client(ctx, t)
 	if err != nil {
-		return engine.Result{}, providers.Classify(name, err)
+		return engine.Result{}, err
 	}
 	callCtx, cancel := context.WithTimeout(ctx, durationOr(t.spec.Timeout, defaultTimeout))
 	defer cancel()
@@ -82,8 +85,11 @@ func (r *ForecastReconciler) client(ctx context.Context, t target) (providers.Pr
 		Name: string(t.spec.Name), Model: t.model, BaseURL: t.spec.BaseURL,
 		AccountID: t.spec.AccountID, APIKey: key, Timeout: durationOr(t.spec.Timeout, defaultTimeout),
 	})
-	if err != nil {
-		return nil, fmt.Errorf("building the %s client: %w", t.spec.Name, err)
+	if pe := (*providers.Error)(nil); errors.As(err, &pe) {
+		return nil, pe
+	} else if err != nil {
+		return nil, &providers.Error{Provider: string(t.spec.Name), Class: providers.Rejected,
+			Reason: "InvalidConfig", Message: fmt.Sprintf("building the client: %v", err), Err: err}
 	}
 	return p, nil
 }

@@ -1,7 +1,6 @@
 package controllers
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -10,21 +9,21 @@ import (
 	"time"
 	"unicode/utf8"
 
-	corev1 "k8s.io/api/core/v1"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	ctrl "sigs.k8s.io/controller-runtime"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/internal/engine"
-	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
 
 // Retry backoff after a failed attempt: retryBase, doubled per consecutive
-// failure, capped at retryMax, and never sooner than the provider's hint.
+// failure, capped at retryMax, and never sooner than the provider's hint,
+// itself capped at maxRetryHint (a hint of a year must not park a Forecast
+// for a year).
 const (
-	retryBase = 10 * time.Second
-	retryMax  = 10 * time.Minute
+	retryBase    = 10 * time.Second
+	retryMax     = 10 * time.Minute
+	maxRetryHint = time.Hour
 )
 
 // waitError: the Forecast cannot go on until something it watches changes
@@ -39,120 +38,42 @@ type stallError struct{ reason, message string }
 
 func (e *stallError) Error() string { return e.message }
 
-// halt records in the conditions why this reconcile stops, and when to try
-// again.
-func (r *ForecastReconciler) halt(ctx context.Context, fc *v1.Forecast, err error) (ctrl.Result, error) {
+// haltOutcome turns the error of a step before any provider call into an
+// outcome, or returns false for an error of the API server.
+func haltOutcome(err error) (outcome, bool) {
 	var (
 		wait  *waitError
 		stall *stallError
 	)
 	switch {
 	case errors.As(err, &wait):
-		setCondition(fc, v1.ReadyCondition, metav1.ConditionFalse, wait.reason, wait.message)
-		setCondition(fc, v1.ReconcilingCondition, metav1.ConditionTrue, wait.reason, wait.message)
-		apimeta.RemoveStatusCondition(&fc.Status.Conditions, v1.StalledCondition)
-		return ctrl.Result{}, nil
+		return outcome{state: waiting, reason: wait.reason, message: wait.message}, true
 	case errors.As(err, &stall):
-		r.stall(fc, stall.reason, stall.message)
-		return ctrl.Result{}, nil
+		return outcome{state: stalled, reason: stall.reason, message: stall.message}, true
 	}
-
-	outcome, reason, _ := classify(err)
-	if outcome == v1.OutcomeInvalidInput {
-		r.stall(fc, v1.InvalidInputReason, err.Error())
-		return ctrl.Result{}, nil
-	}
-	if outcome == "" {
-		return ctrl.Result{}, err // an API server error: controller-runtime retries with backoff
-	}
-	delay := retryDelay(fc.Status.LastAttempt.ConsecutiveFailures, err)
-	msg := fmt.Sprintf("attempt %d failed: %v; retrying in %s", fc.Status.LastAttempt.ConsecutiveFailures, err, delay)
-	condReason := v1.ProviderFailedReason
-	if outcome == v1.OutcomeInvalidOutput {
-		condReason = v1.InvalidOutputReason
-	}
-	setCondition(fc, v1.ReadyCondition, metav1.ConditionFalse, condReason, msg)
-	setCondition(fc, v1.ReconcilingCondition, metav1.ConditionTrue, condReason, msg)
-	apimeta.RemoveStatusCondition(&fc.Status.Conditions, v1.StalledCondition)
-	r.Recorder.Eventf(fc, nil, corev1.EventTypeWarning, reason, "Forecast", "%s", truncate(msg, 1024))
-	ctrl.LoggerFrom(ctx).Info("forecast attempt failed", "provider", fc.Status.LastAttempt.Provider,
-		"outcome", outcome, "reason", reason, "retryIn", delay)
-	return ctrl.Result{RequeueAfter: delay}, nil
+	return outcome{}, false
 }
 
-func (r *ForecastReconciler) stall(fc *v1.Forecast, reason, message string) {
-	setCondition(fc, v1.ReadyCondition, metav1.ConditionFalse, reason, message)
-	setCondition(fc, v1.StalledCondition, metav1.ConditionTrue, reason, message)
-	apimeta.RemoveStatusCondition(&fc.Status.Conditions, v1.ReconcilingCondition)
-	fc.Status.ObservedGeneration = fc.Generation // the verdict is about the current spec
-	r.Recorder.Eventf(fc, nil, corev1.EventTypeWarning, reason, "Forecast", "%s", truncate(message, 1024))
-}
-
-// classify maps a failed attempt to its outcome and a reason word. An empty
-// outcome means the error is not about the provider or the data.
-func classify(err error) (v1.AttemptOutcome, string, time.Duration) {
-	var (
-		pe *providers.Error
-		ee *engine.Error
-	)
-	switch {
-	case errors.As(err, &pe):
-		switch pe.Class {
-		case providers.InvalidInput:
-			return v1.OutcomeInvalidInput, pe.Reason, 0
-		case providers.InvalidOutput:
-			return v1.OutcomeInvalidOutput, pe.Reason, pe.RetryAfter
-		default:
-			return v1.OutcomeProviderFailed, pe.Reason, pe.RetryAfter
-		}
-	case errors.As(err, &ee):
-		if engine.IsInvalidInput(err) {
-			return v1.OutcomeInvalidInput, string(ee.Reason), 0
-		}
-		return v1.OutcomeInvalidOutput, string(ee.Reason), 0
-	}
-	return "", "", 0
-}
-
-// recordAttempt writes lastAttempt for a call that succeeded (err nil) or
-// failed with a classified error.
-func recordAttempt(fc *v1.Forecast, t target, err error, now time.Time) {
-	a := &v1.Attempt{Time: metav1.NewTime(now), Provider: t.spec.Name, Epoch: t.epoch,
-		Outcome: v1.OutcomeSucceeded, Reason: v1.SucceededReason}
-	if err != nil {
-		outcome, reason, _ := classify(err)
-		if outcome == "" {
-			outcome, reason = v1.OutcomeProviderFailed, "Unknown"
-		}
-		a.Outcome, a.Reason, a.Message = outcome, reason, truncate(err.Error(), 1024)
-		// A streak belongs to one provider in one epoch: the lock counts it
-		// against that provider only.
-		a.ConsecutiveFailures = 1
-		if prev := fc.Status.LastAttempt; prev != nil && prev.Outcome != v1.OutcomeSucceeded &&
-			prev.Epoch == t.epoch && prev.Provider == t.spec.Name {
-			a.ConsecutiveFailures = prev.ConsecutiveFailures + 1
-		}
-	}
-	fc.Status.LastAttempt = a
-}
-
-// retryDelay is the backoff after the n-th consecutive failure.
-func retryDelay(n int32, err error) time.Duration {
+// retryDelay is the wait after the n-th consecutive failure, and a note for
+// the message when the provider's hint was capped.
+func retryDelay(n int32, hint time.Duration) (time.Duration, string) {
 	delay := retryMax
 	if n < 16 {
 		delay = min(retryBase*time.Duration(math.Pow(2, float64(max(n-1, 0)))), retryMax)
 	}
-	if _, _, hint := classify(err); hint > delay {
-		delay = hint
+	note := ""
+	if hint > maxRetryHint {
+		note = fmt.Sprintf(" (the provider asked to wait %s; waits are capped at %s)", hint, maxRetryHint)
+		hint = maxRetryHint
 	}
-	return delay
+	return max(delay, hint), note
 }
 
-// writeResult stores a successful result and marks the Forecast Ready.
-func (r *ForecastReconciler) writeResult(fc *v1.Forecast, t target, res engine.Result, hash string) {
+// writeResult stores a successful result; the attempt is already in
+// lastAttempt.
+func writeResult(fc *v1.Forecast, t target, res engine.Result, hash string) {
 	now := fc.Status.LastAttempt.Time
 	st := &fc.Status
-	changedRisk := st.RiskLevel != v1.RiskLevel(res.RiskLevel)
 	st.Provider, st.Model, st.LockEpoch = t.spec.Name, t.model, t.epoch
 	st.GeneratedAt = &now
 	st.InputHash = hash
@@ -165,11 +86,6 @@ func (r *ForecastReconciler) writeResult(fc *v1.Forecast, t target, res engine.R
 	st.Bottlenecks = make([]v1.Bottleneck, len(res.Bottlenecks))
 	for i, b := range res.Bottlenecks {
 		st.Bottlenecks[i] = v1.Bottleneck{Name: b.Name, Severity: v1.RiskLevel(b.Severity), Period: b.Period, Description: b.Description}
-	}
-	markFresh(fc, now.Add(refreshInterval(fc)))
-	if changedRisk {
-		r.Recorder.Eventf(fc, nil, corev1.EventTypeNormal, v1.SucceededReason, "Forecast",
-			"risk %s (score %d), confidence %d, from %s at lock epoch %d", st.RiskLevel, st.RiskScore, st.Confidence, st.Provider, st.LockEpoch)
 	}
 }
 

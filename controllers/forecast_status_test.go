@@ -34,68 +34,114 @@ func TestDecimal(t *testing.T) {
 }
 
 func TestRetryDelay(t *testing.T) {
-	transient := &providers.Error{Class: providers.Transient, Reason: "ServerError"}
-	limited := &providers.Error{Class: providers.Transient, Reason: "RateLimited", RetryAfter: 90 * time.Second}
 	tests := []struct {
-		n    int32
-		err  error
-		want time.Duration
+		n        int32
+		hint     time.Duration
+		want     time.Duration
+		wantNote string
 	}{
-		{1, transient, 10 * time.Second},
-		{2, transient, 20 * time.Second},
-		{4, transient, 80 * time.Second},
-		{7, transient, 10 * time.Minute},
-		{40, transient, 10 * time.Minute},
-		{1, limited, 90 * time.Second},
-		{5, limited, 160 * time.Second},
+		{1, 0, 10 * time.Second, ""},
+		{2, 0, 20 * time.Second, ""},
+		{4, 0, 80 * time.Second, ""},
+		{7, 0, 10 * time.Minute, ""},
+		{40, 0, 10 * time.Minute, ""},
+		{1, 90 * time.Second, 90 * time.Second, ""},
+		{5, 90 * time.Second, 160 * time.Second, ""},
+		{1, 365 * 24 * time.Hour, time.Hour, " (the provider asked to wait 8760h0m0s; waits are capped at 1h0m0s)"},
 	}
 	for _, tt := range tests {
-		if got := retryDelay(tt.n, tt.err); got != tt.want {
-			t.Errorf("retryDelay(%d, %v) = %s, want %s", tt.n, tt.err, got, tt.want)
+		if got, note := retryDelay(tt.n, tt.hint); got != tt.want || note != tt.wantNote {
+			t.Errorf("retryDelay(%d, %s) = %s %q, want %s %q", tt.n, tt.hint, got, note, tt.want, tt.wantNote)
 		}
 	}
 }
 
-func TestClassify(t *testing.T) {
+func TestFailureOf(t *testing.T) {
 	tests := []struct {
-		err         error
-		wantOutcome v1.AttemptOutcome
-		wantReason  string
+		err        error
+		wantClass  v1.FailureClass
+		wantReason string
 	}{
-		{&providers.Error{Class: providers.Transient, Reason: "Timeout"}, v1.OutcomeProviderFailed, "Timeout"},
-		{&providers.Error{Class: providers.Rejected, Reason: "Unauthorized"}, v1.OutcomeProviderFailed, "Unauthorized"},
-		{&providers.Error{Class: providers.InvalidOutput, Reason: "Truncated"}, v1.OutcomeInvalidOutput, "Truncated"},
-		{&providers.Error{Class: providers.InvalidInput, Reason: "RequestTooLarge"}, v1.OutcomeInvalidInput, "RequestTooLarge"},
-		{&engine.Error{Reason: engine.ReasonNoJSON}, v1.OutcomeInvalidOutput, "NoJSON"},
-		{&engine.Error{Reason: engine.ReasonInvalidInput}, v1.OutcomeInvalidInput, "InvalidInput"},
-		{errors.New("etcdserver: request timed out"), "", ""},
+		{&providers.Error{Class: providers.Transient, Reason: "Timeout"}, v1.ClassTransient, "Timeout"},
+		{&providers.Error{Class: providers.Unreachable, Reason: "ConnectionFailed"}, v1.ClassUnreachable, "ConnectionFailed"},
+		{&providers.Error{Class: providers.RateLimited, Reason: "RateLimited"}, v1.ClassRateLimited, "RateLimited"},
+		{&providers.Error{Class: providers.Rejected, Reason: "Unauthorized"}, v1.ClassRejected, "Unauthorized"},
+		{&providers.Error{Class: providers.RequestCaused, Reason: "BadRequest"}, v1.ClassRequestCaused, "BadRequest"},
+		{&providers.Error{Class: providers.InvalidOutput, Reason: "Truncated"}, v1.ClassInvalidOutput, "Truncated"},
+		{&engine.Error{Reason: engine.ReasonNoJSON}, v1.ClassInvalidOutput, "NoJSON"},
+		{&engine.Error{Reason: engine.ReasonInvalidInput}, v1.ClassInvalidInput, "InvalidInput"},
 	}
 	for _, tt := range tests {
-		outcome, reason, _ := classify(tt.err)
-		if outcome != tt.wantOutcome || reason != tt.wantReason {
-			t.Errorf("classify(%v) = %q/%q, want %q/%q", tt.err, outcome, reason, tt.wantOutcome, tt.wantReason)
+		f := failureOf(tt.err)
+		if f == nil || f.class != tt.wantClass || f.reason != tt.wantReason {
+			t.Errorf("failureOf(%v) = %+v, want %s/%s", tt.err, f, tt.wantClass, tt.wantReason)
 		}
+	}
+	if f := failureOf(errors.New("etcdserver: request timed out")); f != nil {
+		t.Errorf("an API server error is no provider failure: %+v", f)
 	}
 }
 
-func TestRecordAttemptCountsConsecutiveFailures(t *testing.T) {
-	fc := &v1.Forecast{}
-	tg := target{spec: v1.ProviderSpec{Name: "groq"}, epoch: 4}
+func TestNewAttempt(t *testing.T) {
+	tg := target{spec: v1.ProviderSpec{Name: "groq"}, epoch: 4, lockUID: "lock-1"}
 	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
-	fail := &providers.Error{Class: providers.Transient, Reason: "ServerError"}
+	fail := &failure{class: v1.ClassTransient, reason: "ServerError", message: "groq: ServerError (HTTP 503)"}
+	var a *v1.Attempt
 	for want := int32(1); want <= 3; want++ {
-		recordAttempt(fc, tg, fail, now)
-		if got := fc.Status.LastAttempt.ConsecutiveFailures; got != want {
-			t.Fatalf("after %d failures ConsecutiveFailures = %d", want, got)
+		a, _ = newAttempt(a, tg, "h1", now, fail)
+		if a.ConsecutiveFailures != want {
+			t.Fatalf("after %d failures ConsecutiveFailures = %d", want, a.ConsecutiveFailures)
 		}
 	}
-	a := fc.Status.LastAttempt
-	if a.Provider != "groq" || a.Epoch != 4 || a.Outcome != v1.OutcomeProviderFailed || a.Reason != "ServerError" {
-		t.Errorf("lastAttempt = %+v", a)
+	if a.Provider != "groq" || a.Epoch != 4 || a.LockUID != "lock-1" || a.InputHash != "h1" || a.Class != v1.ClassTransient ||
+		a.Outcome != v1.OutcomeProviderFailed || a.RetryAt == nil || !a.RetryAt.Time.Equal(now.Add(40*time.Second)) {
+		t.Errorf("lastAttempt = %+v, want groq's third failure with a retry 40s later", a)
 	}
-	recordAttempt(fc, tg, nil, now)
-	if a := fc.Status.LastAttempt; a.ConsecutiveFailures != 0 || a.Outcome != v1.OutcomeSucceeded || a.Message != "" {
-		t.Errorf("a success must reset the attempt: %+v", a)
+	other := tg
+	other.lockUID = "lock-2"
+	if b, _ := newAttempt(a, other, "h1", now, fail); b.ConsecutiveFailures != 1 {
+		t.Errorf("a streak does not carry over to another lock incarnation: %d", b.ConsecutiveFailures)
+	}
+	refused := &failure{class: v1.ClassRequestCaused, reason: "BadRequest", message: "bad"}
+	if b, _ := newAttempt(nil, tg, "h1", now, refused); b.RetryAt != nil {
+		t.Errorf("a refused request is not retried, so it has no retryAt: %+v", b)
+	}
+	if b, _ := newAttempt(a, tg, "h1", now, nil); b.ConsecutiveFailures != 0 || b.Outcome != v1.OutcomeSucceeded || b.Class != "" || b.RetryAt != nil {
+		t.Errorf("a success must reset the attempt: %+v", b)
+	}
+}
+
+func TestHeld(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	tg := target{spec: v1.ProviderSpec{Name: "openai"}, epoch: 2, lockUID: "lock-1"}
+	later := metav1.NewTime(now.Add(time.Minute))
+	earlier := metav1.NewTime(now.Add(-time.Second))
+	tests := []struct {
+		name    string
+		attempt v1.Attempt
+		hash    string
+		t       target
+		want    state
+		held    bool
+	}{
+		{"a retryAt to come holds", v1.Attempt{Provider: "openai", LockUID: "lock-1", Class: v1.ClassTransient, RetryAt: &later}, "h", tg, backingOff, true},
+		{"a retryAt passed does not", v1.Attempt{Provider: "openai", LockUID: "lock-1", Class: v1.ClassTransient, RetryAt: &earlier}, "h", tg, 0, false},
+		{"another provider starts afresh", v1.Attempt{Provider: "gemini", LockUID: "lock-1", Class: v1.ClassTransient, RetryAt: &later}, "h", tg, 0, false},
+		{"another lock starts afresh", v1.Attempt{Provider: "openai", LockUID: "lock-0", Class: v1.ClassTransient, RetryAt: &later}, "h", tg, 0, false},
+		{"a refused request stays refused for the same inputs", v1.Attempt{Provider: "openai", LockUID: "lock-1", Class: v1.ClassRequestCaused, InputHash: "h"}, "h", tg, stalled, true},
+		{"new inputs are sent", v1.Attempt{Provider: "openai", LockUID: "lock-1", Class: v1.ClassRequestCaused, InputHash: "h"}, "h2", tg, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fc := &v1.Forecast{Status: v1.ForecastStatus{LastAttempt: &tt.attempt}}
+			out, ok := held(fc, tt.t, tt.hash, now)
+			if ok != tt.held || (ok && out.state != tt.want) {
+				t.Fatalf("held() = %+v, %v; want state %v, %v", out, ok, tt.want, tt.held)
+			}
+			if ok && out.attempt != nil {
+				t.Errorf("a held Forecast records no new attempt")
+			}
+		})
 	}
 }
 

@@ -62,12 +62,18 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		return ctrl.Result{}, err
 	}
 	observed := *lock.Status.DeepCopy()
+	now := r.Clock.Now()
 	if healthInterval(lock) == 0 {
-		forgetProbes(&observed)
+		forgetStaleProbes(&observed, now)
 	}
-	applyProbes(&observed, r.probe(ctx, lock, bad))
-	in := failover.Input{Spec: lock.Spec, Status: observed, Unconfigured: bad,
-		Failures: failover.CountFailures(observed, attempts), Now: r.Clock.Now()}
+	applyProbes(&observed, r.probes.unwritten(lock))
+	in := r.input(lock, observed, bad, attempts, now)
+	if due := r.probesDue(lock, in); len(due) > 0 {
+		results := r.probeAll(ctx, due)
+		r.probes.record(lock, results)
+		applyProbes(&observed, results)
+		in = r.input(lock, observed, bad, attempts, r.Clock.Now())
+	}
 	decision := failover.Decide(in)
 
 	status := nextLockStatus(lock, in, decision)
@@ -78,16 +84,25 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		if err := r.Status().Update(ctx, lock); err != nil {
 			return ctrl.Result{}, fmt.Errorf("updating the lock's status: %w", err)
 		}
-		if decision.Move {
+		if decision.Move || decision.Record {
 			r.recordMove(ctx, lock, from, decision)
 		}
 	}
 	metrics.ObserveLock(lock)
+	in.Status = lock.Status
 	next := untilCooldownEnds(lock.Status, in.Now)
-	if probe := untilNextProbe(lock, in.Now); probe > 0 && (next == 0 || probe < next) {
+	if probe := r.untilNextProbe(lock, in); probe > 0 && (next == 0 || probe < next) {
 		next = probe
 	}
 	return ctrl.Result{RequeueAfter: next}, nil
+}
+
+// input gathers the facts a decision depends on.
+func (r *ProviderLockReconciler) input(lock *v1.ProviderLock, st v1.ProviderLockStatus, bad map[v1.ProviderName]string,
+	attempts []v1.Attempt, now time.Time) failover.Input {
+	return failover.Input{Spec: lock.Spec, Status: st, Unconfigured: bad, Now: now,
+		Failures:    failover.CountFailures(st, lock.UID, attempts),
+		Unreachable: failover.Unreachable(st, lock.UID, attempts, now)}
 }
 
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=forecasts,verbs=get;list;watch
@@ -123,16 +138,20 @@ func untilCooldownEnds(st v1.ProviderLockStatus, now time.Time) time.Duration {
 
 func (r *ProviderLockReconciler) recordMove(ctx context.Context, lock *v1.ProviderLock, from v1.ProviderName, d failover.Decision) {
 	eventType := corev1.EventTypeNormal
-	if d.Reason == v1.LockFailureThreshold || d.Reason == v1.LockProviderRejected {
+	if d.Demotes() || d.Reason == v1.LockEgressFailure {
 		eventType = corev1.EventTypeWarning
 	}
 	if from == "" {
 		from = "none"
 	}
 	metrics.Failovers.WithLabelValues(string(from), string(d.To), string(d.Reason)).Inc()
+	what := fmt.Sprintf("lock moved from %s to %s", from, d.To)
+	if !d.Move {
+		what = fmt.Sprintf("%s keeps the lock", d.To)
+	}
 	r.Recorder.Eventf(lock, nil, eventType, string(d.Reason), "MoveLock",
-		"lock moved from %s to %s (epoch %d): %s", from, d.To, lock.Status.Epoch, d.Message)
-	ctrl.LoggerFrom(ctx).Info("lock moved", "from", from, "to", d.To, "epoch", lock.Status.Epoch, "reason", d.Reason)
+		"%s (epoch %d): %s", what, lock.Status.Epoch, d.Message)
+	ctrl.LoggerFrom(ctx).Info(what, "from", from, "to", d.To, "epoch", lock.Status.Epoch, "reason", d.Reason)
 }
 
 // nextLockStatus applies the decision to a copy of the lock's status.
@@ -146,17 +165,26 @@ func nextLockStatus(lock *v1.ProviderLock, in failover.Input, d failover.Decisio
 			demote(&st, st.ActiveProvider, until, in.Failures.Last)
 		}
 		st.Epoch++
-		st.History = append([]v1.LockChange{{
-			Time: now, From: st.ActiveProvider, To: d.To, Epoch: st.Epoch, Reason: d.Reason, Message: truncate(d.Message, 1024),
-		}}, st.History...)
 		st.ActiveProvider = d.To
 		st.LockedAt = &now
 		st.ConsecutiveFailures = 0
-		in.Status = st // the states below see the cooldown
+	}
+	if d.Move || d.Record {
+		st.History = append([]v1.LockChange{{
+			Time: now, From: in.Status.ActiveProvider, To: d.To, Epoch: st.Epoch, Reason: d.Reason, Message: truncate(d.Message, 1024),
+		}}, st.History...)
+	}
+	st.Override = lock.Spec.Override
+	switch {
+	case !d.EgressFailing:
+		st.EgressFailingSince = nil
+	case st.EgressFailingSince == nil:
+		st.EgressFailingSince = &now
 	}
 	if limit := int(lock.Spec.HistoryLimit); limit > 0 && len(st.History) > limit {
 		st.History = st.History[:limit]
 	}
+	in.Status = st // the states below see the cooldown
 	st.ActiveModel = activeModel(lock.Spec, st.ActiveProvider)
 	st.Providers = failover.States(in, d)
 	setLockConditions(&st, lock, d)
@@ -214,6 +242,12 @@ func setLockConditions(st *v1.ProviderLockStatus, lock *v1.ProviderLock, d failo
 	}
 	set(v1.ReadyCondition, metav1.ConditionTrue, v1.ProviderLockedReason,
 		fmt.Sprintf("%s serves every request (epoch %d)", st.ActiveProvider, st.Epoch))
+	if st.EgressFailingSince != nil {
+		set(v1.DegradedCondition, metav1.ConditionTrue, v1.EgressFailureReason, fmt.Sprintf(
+			"most LLM providers have been unreachable since %s: the operator's own egress (DNS, proxy, network policy) is failing, so no provider is blamed; %s serves, and the lock returns to the first LLM provider a probe reaches (%s)",
+			st.EgressFailingSince.UTC().Format(time.RFC3339), st.ActiveProvider, summary))
+		return
+	}
 	if d.Stranded != "" {
 		set(v1.DegradedCondition, metav1.ConditionTrue, v1.NoEligibleProviderReason,
 			fmt.Sprintf("%s keeps the lock: no other provider is eligible (%s); %s", st.ActiveProvider, summary, d.Stranded))

@@ -127,7 +127,7 @@ var _ = Describe("cooldown and failback, on a clock the test moves", Ordered, fu
 
 		stepClock(ctx, time.Minute)
 		expectLockMoved(ctx, v1.ProviderBaseline, v1.LockFailureThreshold)
-		Expect(getLock(ctx).Status.History[0].Message).To(ContainSubstring("openai failed 2 times since its last success (threshold 2); last: health probe failed: "))
+		Expect(getLock(ctx).Status.History[0].Message).To(ContainSubstring("openai failed 2 times since its last success (threshold 2; 2 failed probes); last: health probe failed: "))
 	})
 })
 
@@ -148,7 +148,7 @@ var _ = Describe("a lock with nowhere to go", func() {
 			g.Expect(degraded.Status).To(Equal(metav1.ConditionTrue))
 			g.Expect(degraded.Reason).To(Equal(v1.NoEligibleProviderReason))
 			g.Expect(degraded.Message).To(HavePrefix("openai keeps the lock: no other provider is eligible (openai: Active; groq: Unconfigured (Secret ops/groq-credentials"))
-			g.Expect(degraded.Message).To(ContainSubstring("openai failed once since its last success (threshold 1)"))
+			g.Expect(degraded.Message).To(ContainSubstring("openai failed once since its last success (threshold 1; 1 Forecast)"))
 		}).WithContext(ctx).Should(Succeed())
 		lock := getLock(ctx)
 		Expect(lock.Status.ActiveProvider).To(Equal(v1.ProviderOpenAI))

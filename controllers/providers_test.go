@@ -88,7 +88,7 @@ var _ = Describe("provider failures, as a Forecast's lastAttempt shows them", fu
 	AfterEach(func() { fake.Reset() })
 
 	DescribeTable("every error class",
-		func(ctx SpecContext, mode fakeprovider.Mode, outcome v1.AttemptOutcome, reason string) {
+		func(ctx SpecContext, mode fakeprovider.Mode, outcome v1.AttemptOutcome, class v1.FailureClass, reason string) {
 			Expect(fake.SetMode("openai", mode, 0)).To(Succeed())
 			fc := newForecast("fails-"+string(mode), "F-"+strings.ToUpper(string(mode)), series...)
 			create(ctx, fc)
@@ -97,18 +97,20 @@ var _ = Describe("provider failures, as a Forecast's lastAttempt shows them", fu
 				g.Expect(a).NotTo(BeNil())
 				g.Expect(a.Provider).To(Equal(v1.ProviderOpenAI))
 				g.Expect(a.Outcome).To(Equal(outcome))
+				g.Expect(a.Class).To(Equal(class))
 				g.Expect(a.Reason).To(Equal(reason))
 				g.Expect(a.Message).NotTo(BeEmpty())
 			}).WithContext(ctx).Should(Succeed())
 		},
-		Entry("transient: overloaded", fakeprovider.ModeOverloaded, v1.OutcomeProviderFailed, "ServerError"),
-		Entry("transient: rate limited", fakeprovider.ModeRateLimited, v1.OutcomeProviderFailed, "RateLimited"),
-		Entry("transient: connection reset", fakeprovider.ModeReset, v1.OutcomeProviderFailed, "ConnectionFailed"),
-		Entry("provider rejected: bad key", fakeprovider.ModeUnauthorized, v1.OutcomeProviderFailed, "Unauthorized"),
-		Entry("provider rejected: quota", fakeprovider.ModeQuota, v1.OutcomeProviderFailed, "QuotaExhausted"),
-		Entry("invalid output: prose", fakeprovider.ModeProse, v1.OutcomeInvalidOutput, "NoJSON"),
-		Entry("invalid output: truncated", fakeprovider.ModeTruncated, v1.OutcomeInvalidOutput, "Truncated"),
-		Entry("invalid input: too large", fakeprovider.ModeTooLarge, v1.OutcomeInvalidInput, "RequestTooLarge"),
+		Entry("transient: overloaded", fakeprovider.ModeOverloaded, v1.OutcomeProviderFailed, v1.ClassTransient, "ServerError"),
+		Entry("rate limited", fakeprovider.ModeRateLimited, v1.OutcomeProviderFailed, v1.ClassRateLimited, "RateLimited"),
+		Entry("transient: connection reset mid-answer", fakeprovider.ModeReset, v1.OutcomeProviderFailed, v1.ClassTransient, "ConnectionFailed"),
+		Entry("provider rejected: bad key", fakeprovider.ModeUnauthorized, v1.OutcomeProviderFailed, v1.ClassRejected, "Unauthorized"),
+		Entry("provider rejected: quota", fakeprovider.ModeQuota, v1.OutcomeProviderFailed, v1.ClassRejected, "QuotaExhausted"),
+		Entry("invalid output: prose", fakeprovider.ModeProse, v1.OutcomeInvalidOutput, v1.ClassInvalidOutput, "NoJSON"),
+		Entry("invalid output: truncated", fakeprovider.ModeTruncated, v1.OutcomeInvalidOutput, v1.ClassInvalidOutput, "Truncated"),
+		Entry("caused by the request: too large", fakeprovider.ModeTooLarge, v1.OutcomeProviderFailed, v1.ClassRequestCaused, "RequestTooLarge"),
+		Entry("caused by the request: blocked", fakeprovider.ModeBlocked, v1.OutcomeProviderFailed, v1.ClassRequestCaused, "Blocked"),
 	)
 
 	It("uses a rotated key from the next call, without a restart", func(ctx SpecContext) {

@@ -55,6 +55,21 @@ const (
 	// example a history that is too short or not numeric). The Forecast is
 	// Stalled until its spec or data source changes.
 	InvalidInputReason = "InvalidInput"
+
+	// RequestRefusedReason: the provider refused this Forecast's request
+	// (an invalid parameter, a context-length error, a blocked prompt). The
+	// Forecast is Stalled until its spec, its data or the lock's provider
+	// changes.
+	RequestRefusedReason = "RequestRefused"
+
+	// RateLimitedReason: the provider asked to wait. The Forecast keeps its
+	// last result and tries again at lastAttempt.retryAt.
+	RateLimitedReason = "RateLimited"
+
+	// StatusWriteRefusedReason: the provider's answer was valid, but the API
+	// server refused to store it. The result is kept in memory and only the
+	// write is retried; the provider is not called again for these inputs.
+	StatusWriteRefusedReason = "StatusWriteRefused"
 )
 
 // ProviderLock condition reasons.
@@ -72,10 +87,14 @@ const (
 
 	// PrimaryProviderReason: the locked provider is the first one listed.
 	PrimaryProviderReason = "PrimaryProvider"
+
+	// EgressFailureReason: most LLM providers are unreachable at once, so
+	// the operator's own network (DNS, proxy, network policy) is at fault.
+	EgressFailureReason = "EgressFailure"
 )
 
 // LockChangeReason says why the ProviderLock moved, in status.history.
-// +kubebuilder:validation:Enum=Initial;FailureThreshold;ProviderRejected;Override;OverrideCleared;Failback;ProviderRemoved
+// +kubebuilder:validation:Enum=Initial;FailureThreshold;ProviderRejected;Override;OverrideCleared;Failback;ProviderRemoved;EgressFailure;EgressRestored
 type LockChangeReason string
 
 const (
@@ -97,4 +116,10 @@ const (
 	LockFailback LockChangeReason = "Failback"
 	// LockProviderRemoved: the active provider was removed from spec.providers.
 	LockProviderRemoved LockChangeReason = "ProviderRemoved"
+	// LockEgressFailure: most LLM providers became unreachable at once; the
+	// lock moved to baseline without putting any provider in cooldown.
+	LockEgressFailure LockChangeReason = "EgressFailure"
+	// LockEgressRestored: after an egress failure, a probe reached the first
+	// LLM provider again and the lock returned to it.
+	LockEgressRestored LockChangeReason = "EgressRestored"
 )

@@ -2,6 +2,7 @@ package v1alpha1
 
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // Decimal is a number written as a decimal string, e.g. "1250", "-3.5" or
@@ -35,7 +36,7 @@ const (
 )
 
 // AttemptOutcome is how the last call to a provider ended.
-// +kubebuilder:validation:Enum=Succeeded;ProviderFailed;InvalidOutput;InvalidInput
+// +kubebuilder:validation:Enum=Succeeded;ProviderFailed;InvalidOutput;InvalidInput;WriteRefused
 type AttemptOutcome string
 
 const (
@@ -48,6 +49,44 @@ const (
 	// OutcomeInvalidInput: the request itself was unusable; the provider is
 	// not blamed.
 	OutcomeInvalidInput AttemptOutcome = "InvalidInput"
+	// OutcomeWriteRefused: the answer was valid, but the API server refused
+	// to store the result; the result is kept and only the write is retried.
+	// It counts neither for nor against the provider.
+	OutcomeWriteRefused AttemptOutcome = "WriteRefused"
+)
+
+// FailureClass says who is to blame for a failed attempt. The provider
+// client (or the engine, for an answer) decides it once; the ProviderLock
+// counts failures by it.
+// +kubebuilder:validation:Enum=Transient;Unreachable;RateLimited;Rejected;InvalidOutput;RequestCaused;InvalidInput
+type FailureClass string
+
+const (
+	// ClassTransient: a timeout, a 5xx, an overloaded provider. Counts once
+	// per Forecast toward failureThreshold; retried with backoff.
+	ClassTransient FailureClass = "Transient"
+	// ClassUnreachable: the request never reached the provider (DNS, a
+	// refused connection, a proxy or TLS failure). Counts like Transient;
+	// when most providers are unreachable at once, the lock calls it an
+	// egress failure of the operator's own and blames no provider.
+	ClassUnreachable FailureClass = "Unreachable"
+	// ClassRateLimited: the provider asked to wait. A pause counts once
+	// toward failureThreshold however many Forecasts it held.
+	ClassRateLimited FailureClass = "RateLimited"
+	// ClassRejected: the provider refuses to serve anyone (bad key, unknown
+	// model, spent quota). The lock moves at once.
+	ClassRejected FailureClass = "Rejected"
+	// ClassInvalidOutput: the answer could not be made into a valid result.
+	// Counts once per Forecast; retried with backoff.
+	ClassInvalidOutput FailureClass = "InvalidOutput"
+	// ClassRequestCaused: the provider refused this request (an invalid
+	// parameter, a context-length error, a blocked prompt, a 4xx it does not
+	// explain). Counts once per Forecast but is never a rejection; the
+	// Forecast is Stalled until its spec, its data or the lock's provider
+	// changes.
+	ClassRequestCaused FailureClass = "RequestCaused"
+	// ClassInvalidInput: the data cannot be forecast; no provider is blamed.
+	ClassInvalidInput FailureClass = "InvalidInput"
 )
 
 // DataPoint is one observation of the series.
@@ -232,10 +271,36 @@ type Attempt struct {
 	// +kubebuilder:validation:MaxLength=1024
 	Message string `json:"message,omitempty"`
 
+	// class says who is to blame for a failed attempt: Transient,
+	// Unreachable, RateLimited, Rejected, InvalidOutput, RequestCaused or
+	// InvalidInput. Empty after a success.
+	// +optional
+	Class FailureClass `json:"class,omitempty"`
+
 	// consecutiveFailures counts the failed attempts since the last
 	// success; 0 after a success.
 	// +optional
 	ConsecutiveFailures int32 `json:"consecutiveFailures,omitempty"`
+
+	// retryAt is the time before which the Forecast does not call a
+	// provider again (its backoff, or the provider's own wait hint, capped
+	// at 1h). Every reconcile honours it, whatever triggered it, unless the
+	// lock has moved to another provider since.
+	// +optional
+	RetryAt *metav1.Time `json:"retryAt,omitempty"`
+
+	// inputHash identifies the inputs the attempt was made with: a Forecast
+	// whose request the provider refused is not sent again with the same
+	// inputs.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	InputHash string `json:"inputHash,omitempty"`
+
+	// lockUID is the UID of the ProviderLock the attempt was made under, so
+	// that a lock deleted and created again never counts an earlier
+	// incarnation's attempts.
+	// +optional
+	LockUID types.UID `json:"lockUID,omitempty"`
 }
 
 // ForecastStatus holds the normalized result and how it was obtained.

@@ -209,6 +209,18 @@ type ProviderStatus struct {
 	// +kubebuilder:validation:Minimum=0
 	ProbeFailures int32 `json:"probeFailures,omitempty"`
 
+	// lastProbeClass is the failure class of the last probe (for example
+	// Unreachable or Rejected); empty when it passed.
+	// +optional
+	LastProbeClass FailureClass `json:"lastProbeClass,omitempty"`
+
+	// lastConfirmedTime is when a completion probe last confirmed that the
+	// active provider answers. The lock sends one, instead of blaming the
+	// provider, when fewer Forecasts than failureThreshold have tried it in
+	// this epoch; Forecast failures before it are not counted.
+	// +optional
+	LastConfirmedTime *metav1.Time `json:"lastConfirmedTime,omitempty"`
+
 	// lastError is the last error the provider returned (probe or request).
 	// +optional
 	// +kubebuilder:validation:MaxLength=1024
@@ -268,10 +280,25 @@ type ProviderLockStatus struct {
 	// +optional
 	Epoch int64 `json:"epoch,omitempty"`
 
-	// consecutiveFailures counts the active provider's provider-caused
-	// failures in this epoch since its last success.
+	// consecutiveFailures counts the active provider's failures in this
+	// epoch since its last success: each Forecast whose latest attempt
+	// failed counts once, a rate-limit pause once, each failed probe once.
 	// +optional
 	ConsecutiveFailures int32 `json:"consecutiveFailures"`
+
+	// override is the spec.override in effect, as last applied. When
+	// spec.override is cleared, the lock records OverrideCleared once and
+	// every rule applies again.
+	// +optional
+	Override ProviderName `json:"override,omitempty"`
+
+	// egressFailingSince is set while most LLM providers are unreachable at
+	// once (DNS, connections, a proxy): the operator's own network is at
+	// fault, so no provider is put in cooldown, baseline serves when listed,
+	// and the lock returns to the first LLM provider once a probe reaches
+	// it, whatever spec.failback says.
+	// +optional
+	EgressFailingSince *metav1.Time `json:"egressFailingSince,omitempty"`
 
 	// providers lists each provider's state, in spec order.
 	// +optional

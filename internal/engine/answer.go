@@ -38,8 +38,8 @@ const (
 	// at most MaxHistory.
 	maxRawPredictions = MaxHistory + MaxHorizon
 	// maxRawBottlenecks is how many of the provider's bottlenecks are read
-	// before the most severe maxBottlenecks are kept.
-	maxRawBottlenecks = 5 * maxBottlenecks
+	// before the most severe MaxBottlenecks are kept.
+	maxRawBottlenecks = 5 * MaxBottlenecks
 )
 
 // Field names and their aliases, matched without regard to case.

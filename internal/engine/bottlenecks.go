@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// maxBottlenecks bounds the list in a Result.
-const maxBottlenecks = 20
+// MaxBottlenecks bounds the list in a Result.
+const MaxBottlenecks = 20
 
 // capacityExceeded names the bottlenecks the engine derives itself.
 const capacityExceeded = "capacity exceeded"
@@ -18,7 +18,7 @@ const capacityExceeded = "capacity exceeded"
 // period whose predicted value exceeds capacity, unless the provider already
 // named a bottleneck for that period. Entries with neither a name nor a
 // description are dropped; an unknown severity is Moderate. When there are
-// more than maxBottlenecks, the most severe are kept (earlier ones first
+// more than MaxBottlenecks, the most severe are kept (earlier ones first
 // among equals), in their order.
 func buildBottlenecks(raw []rawBottleneck, d Data, preds []Prediction) []Bottleneck {
 	out := make([]Bottleneck, 0, len(raw)+len(preds))
@@ -34,23 +34,23 @@ func buildBottlenecks(raw []rawBottleneck, d Data, preds []Prediction) []Bottlen
 			}
 		}
 	}
-	return mostSevere(out, maxBottlenecks)
+	return mostSevere(out, MaxBottlenecks)
 }
 
 // cleanBottleneck bounds and cleans the provider's texts; it reports false
 // for an entry with neither a name nor a description.
 func cleanBottleneck(r rawBottleneck) (Bottleneck, bool) {
 	b := Bottleneck{
-		Name:        cleanText(r.name, maxName),
-		Period:      cleanText(r.period, maxPeriod),
-		Description: cleanText(r.description, maxDescription),
+		Name:        cleanText(r.name, MaxName),
+		Period:      cleanLabel(r.period, MaxPeriod),
+		Description: cleanText(r.description, MaxDescription),
 		Severity:    RiskModerate,
 	}
 	if b.Name == "" && b.Description == "" {
 		return Bottleneck{}, false
 	}
 	if b.Name == "" {
-		b.Name = truncateRunes(b.Description, maxName)
+		b.Name = truncateRunes(b.Description, MaxName)
 	}
 	if level, ok := parseRiskLevel(r.severity); ok {
 		b.Severity = level
@@ -110,7 +110,7 @@ func capacityBottleneck(p Prediction, capacity float64, d Data) Bottleneck {
 		Severity: severity,
 		Period:   p.Period,
 		Description: cleanText(fmt.Sprintf("Forecast %s exceeds capacity %s by %.1f%%.",
-			withUnit(p.Value, d.Unit), withUnit(capacity, d.Unit), 100*overshoot), maxDescription),
+			withUnit(p.Value, d.Unit), withUnit(capacity, d.Unit), 100*overshoot), MaxDescription),
 	}
 }
 

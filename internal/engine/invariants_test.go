@@ -42,21 +42,21 @@ func checkInvariants(t *testing.T, r Result, d Data) {
 			}
 		}
 	}
-	if d.Capacity != nil && len(r.Bottlenecks) < maxBottlenecks {
+	if d.Capacity != nil && len(r.Bottlenecks) < MaxBottlenecks {
 		for _, p := range r.Predictions {
 			if p.Value > *d.Capacity && !hasPeriod(r.Bottlenecks, p.Period) {
 				t.Errorf("%s is over capacity (%v > %v) but has no bottleneck", p.Period, p.Value, *d.Capacity)
 			}
 		}
 	}
-	wantText(t, "summary", r.Summary, maxSummary, false)
-	if len(r.Bottlenecks) > maxBottlenecks {
-		t.Errorf("%d bottlenecks, want at most %d", len(r.Bottlenecks), maxBottlenecks)
+	wantText(t, "summary", r.Summary, MaxSummary, false)
+	if len(r.Bottlenecks) > MaxBottlenecks {
+		t.Errorf("%d bottlenecks, want at most %d", len(r.Bottlenecks), MaxBottlenecks)
 	}
 	for _, b := range r.Bottlenecks {
-		wantText(t, "bottleneck name", b.Name, maxName, false)
-		wantText(t, "bottleneck description", b.Description, maxDescription, true)
-		wantText(t, "bottleneck period", b.Period, maxPeriod, true)
+		wantText(t, "bottleneck name", b.Name, MaxName, false)
+		wantText(t, "bottleneck description", b.Description, MaxDescription, true)
+		wantText(t, "bottleneck period", b.Period, MaxPeriod, true)
 		if b.Severity.rank() == 0 && b.Severity != RiskLow {
 			t.Errorf("bottleneck severity %q is not a level", b.Severity)
 		}

@@ -38,7 +38,7 @@ func Normalize(raw string, d Data) (Result, error) {
 	hint, hinted := parseRiskLevel(ans.riskLevel)
 	risk := assessRisk(d, history, preds, hint, hinted)
 	r := Result{
-		Summary:     cleanText(ans.summary, maxSummary),
+		Summary:     cleanText(ans.summary, MaxSummary),
 		RiskLevel:   risk.level,
 		RiskScore:   risk.score,
 		Confidence:  assessConfidence(ans.confidence, d, history, preds, base),
@@ -46,7 +46,7 @@ func Normalize(raw string, d Data) (Result, error) {
 		Bottlenecks: buildBottlenecks(ans.bottlenecks, d, preds),
 	}
 	if r.Summary == "" {
-		r.Summary = cleanText(describe(d, r), maxSummary)
+		r.Summary = cleanText(describe(d, r), MaxSummary)
 	}
 	return r, nil
 }

@@ -68,7 +68,7 @@ func TestNormalizeRepairsAndRefuses(t *testing.T) {
 			`"bottlenecks":[{"name":"Yard\u0000 `+strings.Repeat("x", 300)+`","severity":"nonsense","period":"2025-08","description":"a\nb"}]`),
 			check: func(t *testing.T, r Result) {
 				b := r.Bottlenecks[0]
-				if !strings.HasPrefix(b.Name, "Yard x") || len(b.Name) != maxName || b.Description != "a b" || b.Severity != RiskModerate {
+				if !strings.HasPrefix(b.Name, "Yard x") || len(b.Name) != MaxName || b.Description != "a b" || b.Severity != RiskModerate {
 					t.Errorf("bottleneck = %+v", b)
 				}
 			}},
@@ -76,7 +76,7 @@ func TestNormalizeRepairsAndRefuses(t *testing.T) {
 			`"bottlenecks":[`+strings.Repeat(`{"name":"minor one","severity":"low"},`, 25)+`{"name":"big","severity":"critical"}]`),
 			check: func(t *testing.T, r Result) {
 				// The critical one, listed last, is kept, in its place.
-				if n := len(r.Bottlenecks); n != maxBottlenecks || r.Bottlenecks[0].Name != "minor one" || r.Bottlenecks[n-1].Name != "big" {
+				if n := len(r.Bottlenecks); n != MaxBottlenecks || r.Bottlenecks[0].Name != "minor one" || r.Bottlenecks[n-1].Name != "big" {
 					t.Errorf("%d bottlenecks, first %+v, last %+v", n, r.Bottlenecks[0], r.Bottlenecks[n-1])
 				}
 			}},

@@ -43,7 +43,7 @@ func BuildPrompt(d Data) Prompt {
 		fmt.Fprintf(&user, `{"error": %q}`, err.Error())
 	}
 	return Prompt{
-		System: fmt.Sprintf(systemPrompt, len(periods), maxBottlenecks),
+		System: fmt.Sprintf(systemPrompt, len(periods), MaxBottlenecks),
 		User:   string(bytes.TrimSpace(user.Bytes())),
 		Schema: answerSchema(periods),
 	}
@@ -84,7 +84,7 @@ func answerSchema(periods []string) map[string]any {
 		"bottlenecks": map[string]any{
 			"type":        "array",
 			"items":       bottleneck,
-			"description": fmt.Sprintf("At most %d items; empty when none is expected.", maxBottlenecks),
+			"description": fmt.Sprintf("At most %d items; empty when none is expected.", MaxBottlenecks),
 		},
 	})
 }

@@ -6,14 +6,31 @@ import (
 	"unicode/utf8"
 )
 
-// Bounds on the strings of a Result, in characters (runes), matching the
-// Forecast status schema.
+// Bounds on the strings of a Result, in characters (runes). They are the
+// Forecast status schema's maxLength (a test compares them with the CRD), so
+// that every Result the engine returns can be stored.
 const (
-	maxSummary     = 2048
-	maxName        = 128
-	maxDescription = 1024
-	maxPeriod      = 64
+	MaxSummary     = 2048
+	MaxName        = 128
+	MaxDescription = 1024
+	MaxPeriod      = 32
 )
+
+// cleanLabel is cleanText for a short label: when it is too long it is cut
+// after the last whole word that fits ("Q3 2026 (July to September, peak)"
+// becomes "Q3 2026 (July to September,"), and then cleared of the
+// punctuation left at its end.
+func cleanLabel(s string, limit int) string {
+	s = cleanText(s, len(s)+1)
+	if utf8.RuneCountInString(s) <= limit {
+		return s
+	}
+	cut := cleanText(s, limit)
+	if i := strings.LastIndexByte(cut, ' '); i > 0 && !strings.HasPrefix(s[len(cut):], " ") {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:-([{")
+}
 
 // cleanText trims s, turns each run of control characters and spaces into
 // one space (so "line\nbreak" stays two words), removes invisible format

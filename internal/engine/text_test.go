@@ -38,9 +38,25 @@ func TestCleanText(t *testing.T) {
 }
 
 func TestCleanTextBoundsLongText(t *testing.T) {
-	long := strings.Repeat("日本", maxSummary)
-	got := cleanText(long, maxSummary)
-	if n := utf8.RuneCountInString(got); n != maxSummary || !utf8.ValidString(got) {
-		t.Errorf("got %d runes (valid UTF-8: %v), want %d", n, utf8.ValidString(got), maxSummary)
+	long := strings.Repeat("日本", MaxSummary)
+	got := cleanText(long, MaxSummary)
+	if n := utf8.RuneCountInString(got); n != MaxSummary || !utf8.ValidString(got) {
+		t.Errorf("got %d runes (valid UTF-8: %v), want %d", n, utf8.ValidString(got), MaxSummary)
+	}
+}
+
+func TestCleanLabel(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2026-07", "2026-07"},
+		{"Q3 2026 (July to September, peak)", "Q3 2026 (July to September"},
+		{"  winter\tpeak  ", "winter peak"},
+		{strings.Repeat("x", 40), strings.Repeat("x", MaxPeriod)},
+		{"2026-07 through 2026-09 and maybe beyond", "2026-07 through 2026-09 and"},
+	}
+	for _, tt := range tests {
+		got := cleanLabel(tt.in, MaxPeriod)
+		if got != tt.want || utf8.RuneCountInString(got) > MaxPeriod {
+			t.Errorf("cleanLabel(%q) = %q, want %q (at most %d characters)", tt.in, got, tt.want, MaxPeriod)
+		}
 	}
 }

@@ -22,13 +22,24 @@ type Input struct {
 	Unconfigured map[v1.ProviderName]string
 	// Failures are the active provider's failures in this epoch.
 	Failures Failures
-	Now      time.Time
+	// Unreachable holds the LLM providers whose latest request or probe,
+	// within EgressWindow, never reached them (DNS, connection, proxy).
+	Unreachable map[v1.ProviderName]bool
+	Now         time.Time
 }
+
+// EgressWindow is how recent the evidence must be for an unreachable
+// provider to count toward an egress failure.
+const EgressWindow = time.Minute
 
 // Decision is the outcome: keep the active provider, or move the lock.
 type Decision struct {
 	// Move is true when the lock changes hands.
 	Move bool
+	// Record is true when the decision is written to the audit trail
+	// although the provider stays (an override cleared on the provider it
+	// named).
+	Record bool
 	// To is the provider that holds the lock after the decision; empty when
 	// nothing is eligible and nothing was locked.
 	To v1.ProviderName
@@ -38,33 +49,65 @@ type Decision struct {
 	// Stranded says why the active provider should give up the lock, when
 	// it keeps it only because no other provider is eligible.
 	Stranded string
+	// EgressFailing is whether the operator's own egress is failing after
+	// the decision (status.egressFailingSince is set or kept).
+	EgressFailing bool
 }
 
-// rule returns a decision and true when it applies. Rules are tried in order.
+// rule returns a decision and true when it applies. Rules are tried in
+// order; the first that applies decides.
 type rule func(in Input) (Decision, bool)
 
-var rules = []rule{override, initial, providerRemoved, overrideCleared, rejected, failureThreshold, failback}
+var rules = []rule{override, overrideCleared, initial, providerRemoved,
+	egressRestored, egressFailure, rejected, failureThreshold, failback}
 
 // Decide returns where the lock must be.
 func Decide(in Input) Decision {
+	d := Decision{To: in.Status.ActiveProvider}
 	for _, r := range rules {
-		if d, ok := r(in); ok {
-			if d.To == in.Status.ActiveProvider {
-				return Decision{To: d.To, Stranded: d.Stranded}
-			}
-			return d
+		if rd, ok := r(in); ok {
+			d = rd
+			break
 		}
 	}
-	return Decision{To: in.Status.ActiveProvider}
+	if d.Reason != v1.LockEgressFailure && d.Reason != v1.LockEgressRestored && !d.EgressFailing {
+		d.EgressFailing = in.Status.EgressFailingSince != nil
+	}
+	if d.To == in.Status.ActiveProvider {
+		d.Move = false // the provider it names holds the lock already
+		if !d.Record {
+			d.Reason, d.Message = "", ""
+		}
+	}
+	return d
 }
 
 // override moves the lock at once to spec.override, whatever its state.
+// While an override is in effect no other rule moves the lock.
 func override(in Input) (Decision, bool) {
 	if in.Spec.Override == "" {
 		return Decision{}, false
 	}
 	return Decision{Move: true, To: in.Spec.Override, Reason: v1.LockOverride,
 		Message: fmt.Sprintf("spec.override names %s", in.Spec.Override)}, true
+}
+
+// overrideCleared returns to normal selection, once, when the override in
+// effect (status.override) has been removed from the spec. The audit trail
+// records it even when the provider stays the same.
+func overrideCleared(in Input) (Decision, bool) {
+	if in.Status.Override == "" {
+		return Decision{}, false
+	}
+	to, ok := FirstEligible(in, "")
+	if !ok {
+		to = in.Status.ActiveProvider
+	}
+	msg := fmt.Sprintf("spec.override (%s) was cleared; %s is the first eligible provider", in.Status.Override, to)
+	if to == in.Status.ActiveProvider {
+		msg = fmt.Sprintf("spec.override (%s) was cleared; %s keeps the lock as the first eligible provider", in.Status.Override, to)
+	}
+	return Decision{Move: true, Record: true, To: to, Reason: v1.LockOverrideCleared, Message: msg}, true
 }
 
 // initial locks the first eligible provider when none is locked yet.
@@ -88,18 +131,81 @@ func providerRemoved(in Input) (Decision, bool) {
 	return moveAway(in, v1.LockProviderRemoved, fmt.Sprintf("%s was removed from spec.providers", in.Status.ActiveProvider))
 }
 
-// overrideCleared returns to normal selection when the lock is held by an
-// override that has been removed from the spec.
-func overrideCleared(in Input) (Decision, bool) {
-	if len(in.Status.History) == 0 || in.Status.History[0].Reason != v1.LockOverride {
+// egressFailure applies when the active provider reached its threshold,
+// its latest failure never reached it, and most configured LLM providers
+// are unreachable too: the operator's own network is at fault.
+// The lock moves to baseline when it is listed, and no provider is put in
+// cooldown; without baseline it stays where it is.
+func egressFailure(in Input) (Decision, bool) {
+	threshold := max(in.Spec.FailureThreshold, 1)
+	if in.Status.EgressFailingSince != nil || in.Failures.Count < threshold ||
+		!in.Unreachable[in.Status.ActiveProvider] || !EgressFailing(in) {
 		return Decision{}, false
 	}
-	to, ok := FirstEligible(in, "")
-	if !ok {
+	llm := configuredLLM(in)
+	msg := fmt.Sprintf("%d of %d LLM providers are unreachable at once (%s): the operator's own egress (DNS, proxy, network policy) is failing; no provider is blamed",
+		countUnreachable(in, llm), len(llm), joinNames(llm))
+	d := Decision{To: in.Status.ActiveProvider, Reason: v1.LockEgressFailure, Message: msg, EgressFailing: true}
+	if listed(in.Spec, v1.ProviderBaseline) {
+		d.Move, d.To = true, v1.ProviderBaseline
+	} else {
+		d.Stranded = msg
+	}
+	return d, true
+}
+
+// egressRestored returns the lock, after an egress failure, to the first
+// LLM provider a probe has reached since, whatever spec.failback says.
+func egressRestored(in Input) (Decision, bool) {
+	since := in.Status.EgressFailingSince
+	if since == nil {
 		return Decision{}, false
 	}
-	return Decision{Move: true, To: to, Reason: v1.LockOverrideCleared,
-		Message: fmt.Sprintf("spec.override was cleared; %s is the first eligible provider", to)}, true
+	for _, p := range configuredLLM(in) {
+		if Eligible(in, p) && probedSince(in.Status, p, since.Time) {
+			return Decision{Move: true, Record: true, To: p, Reason: v1.LockEgressRestored,
+				Message: fmt.Sprintf("a probe reached %s again after the egress failure that began %s",
+					p, since.UTC().Format(time.RFC3339))}, true
+		}
+	}
+	return Decision{To: in.Status.ActiveProvider, EgressFailing: true}, true
+}
+
+// EgressFailing reports whether most configured LLM providers (at least
+// two) are unreachable.
+func EgressFailing(in Input) bool {
+	llm := configuredLLM(in)
+	return len(llm) >= 2 && 2*countUnreachable(in, llm) > len(llm)
+}
+
+// configuredLLM lists the providers other than baseline that are
+// configured, in priority order.
+func configuredLLM(in Input) []v1.ProviderName {
+	var out []v1.ProviderName
+	for _, p := range in.Spec.Providers {
+		if _, bad := in.Unconfigured[p.Name]; !bad && p.Name != v1.ProviderBaseline {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+func countUnreachable(in Input, names []v1.ProviderName) int {
+	n := 0
+	for _, name := range names {
+		if in.Unreachable[name] {
+			n++
+		}
+	}
+	return n
+}
+
+func joinNames(names []v1.ProviderName) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = string(n)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // rejected moves the lock at once when the active provider refused to serve.
@@ -112,15 +218,15 @@ func rejected(in Input) (Decision, bool) {
 }
 
 // failureThreshold moves the lock when the active provider failed
-// failureThreshold times since its last success.
+// failureThreshold times since its last success, counted by CountFailures.
 func failureThreshold(in Input) (Decision, bool) {
 	threshold := max(in.Spec.FailureThreshold, 1)
 	if in.Failures.Count < threshold {
 		return Decision{}, false
 	}
 	return moveAway(in, v1.LockFailureThreshold,
-		fmt.Sprintf("%s failed %s since its last success (threshold %d); last: %s",
-			in.Status.ActiveProvider, times(in.Failures.Count), threshold, in.Failures.Last))
+		fmt.Sprintf("%s failed %s since its last success (threshold %d; %s); last: %s",
+			in.Status.ActiveProvider, times(in.Failures.Count), threshold, in.Failures.Tally(), in.Failures.Last))
 }
 
 func times(n int32) string {
@@ -128,6 +234,19 @@ func times(n int32) string {
 		return "once"
 	}
 	return fmt.Sprintf("%d times", n)
+}
+
+// NeedsConfirmation reports whether the lock must confirm the active
+// provider's failures with a completion probe before it blames the
+// provider: some failures are counted, not yet enough, and fewer Forecasts
+// have tried the provider in this epoch than the threshold, so they alone
+// may never reach it, or one tenant's data may be the cause.
+func NeedsConfirmation(in Input) bool {
+	threshold := max(in.Spec.FailureThreshold, 1)
+	return in.Status.ActiveProvider != "" && in.Status.ActiveProvider != v1.ProviderBaseline &&
+		in.Status.Override == "" && in.Spec.Override == "" &&
+		!in.Failures.Rejected && in.Failures.Count > 0 && in.Failures.Count < threshold &&
+		in.Failures.Attempted < threshold
 }
 
 // failback returns the lock, with failback Automatic, to the first provider
@@ -147,6 +266,12 @@ func failback(in Input) (Decision, bool) {
 		}
 	}
 	return Decision{}, false
+}
+
+// probedSince reports whether the provider's last probe succeeded after t.
+func probedSince(st v1.ProviderLockStatus, name v1.ProviderName, t time.Time) bool {
+	p := StatusOf(st, name)
+	return p != nil && p.LastProbeTime != nil && p.State != v1.ProviderUnhealthy && p.LastProbeTime.After(t)
 }
 
 // probedSinceCooldown reports whether the provider's last probe succeeded
@@ -170,7 +295,8 @@ func moveAway(in Input, reason v1.LockChangeReason, msg string) (Decision, bool)
 }
 
 // Demotes reports whether the move puts the provider it leaves in cooldown:
-// it does when that provider failed, not when the lock moved by hand.
+// it does when that provider failed, not when the lock moved by hand or
+// because of the operator's own egress.
 func (d Decision) Demotes() bool {
 	return d.Move && (d.Reason == v1.LockFailureThreshold || d.Reason == v1.LockProviderRejected)
 }

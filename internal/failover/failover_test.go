@@ -70,9 +70,16 @@ func TestDecide(t *testing.T) {
 				Status: v1.ProviderLockStatus{ActiveProvider: "groq"}},
 			wantMove: false, wantTo: "groq"},
 		{name: "a cleared override returns to normal selection",
-			in: Input{Spec: spec("openai", "groq"), Status: v1.ProviderLockStatus{ActiveProvider: "groq",
+			in: Input{Spec: spec("openai", "groq"), Status: v1.ProviderLockStatus{ActiveProvider: "groq", Override: "groq",
 				History: []v1.LockChange{{To: "groq", Reason: v1.LockOverride}}}},
 			wantMove: true, wantTo: "openai", wantReason: v1.LockOverrideCleared},
+		{name: "a cleared override is recorded even when the provider stays",
+			in:       Input{Spec: spec("openai", "groq"), Status: v1.ProviderLockStatus{ActiveProvider: "openai", Override: "openai"}},
+			wantMove: false, wantTo: "openai", wantReason: v1.LockOverrideCleared},
+		{name: "an Override entry in the history alone is no override in effect",
+			in: Input{Spec: spec("openai", "groq"), Status: v1.ProviderLockStatus{ActiveProvider: "groq",
+				History: []v1.LockChange{{To: "groq", Reason: v1.LockOverride}}}},
+			wantMove: false, wantTo: "groq"},
 		{name: "a removed provider loses the lock",
 			in: Input{Spec: spec("gemini", "baseline"),
 				Status: v1.ProviderLockStatus{ActiveProvider: "openai"}},
@@ -89,7 +96,7 @@ func TestDecide(t *testing.T) {
 			if d.Move != tt.wantMove || d.To != tt.wantTo || d.Reason != tt.wantReason {
 				t.Fatalf("Decide() = %+v, want move=%v to=%q reason=%q", d, tt.wantMove, tt.wantTo, tt.wantReason)
 			}
-			if d.Move && d.Message == "" {
+			if (d.Move || d.Record) && d.Message == "" {
 				t.Errorf("a move needs a message for the audit trail")
 			}
 		})

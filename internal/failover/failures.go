@@ -1,69 +1,169 @@
 package failover
 
 import (
+	"fmt"
+	"strings"
 	"time"
+
+	"k8s.io/apimachinery/pkg/types"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 )
 
-// rejectionReasons are the lastAttempt reasons of a provider that refuses
-// to serve (bad key, unknown model, quota gone, a request shape it cannot
-// take): waiting will not help, so the lock moves at once.
-var rejectionReasons = map[string]bool{
-	"Unauthorized": true, "UnknownModel": true, "QuotaExhausted": true, "BadRequest": true,
-	"CredentialsUnavailable": true, "Unsupported": true, "InvalidConfig": true,
-}
-
-// Failures is what the Forecasts report about the active provider in the
-// current epoch.
+// Failures is what the Forecasts and the health monitor report about the
+// active provider in the current epoch, counted by one rule (CountFailures).
 type Failures struct {
-	// Count is the provider-caused failures after the provider's last
-	// success: the sum of the failure streaks of the Forecasts whose last
-	// attempt failed after that success, plus its failed probes in a row.
+	// Count is the failures toward failureThreshold: Forecasts failing
+	// once each, a rate-limit pause once, and failed probes once each.
 	Count int32
-	// Rejected is true when one of those attempts was a rejection.
+	// Forecasts is the number of distinct Forecasts whose latest attempt in
+	// this epoch failed after the provider's last success (a rate-limit
+	// pause is not among them: it counts once, as Paused).
+	Forecasts int32
+	// Paused is true when rate limits after the last success count as one
+	// pause.
+	Paused bool
+	// Probes is the active provider's failed probes in a row.
+	Probes int32
+	// Attempted is the number of distinct Forecasts that tried the active
+	// provider in this epoch, whatever the outcome.
+	Attempted int32
+	// Rejected is true when one of the counted attempts was a rejection.
 	Rejected bool
-	// Last describes the newest counted failure, for the audit trail.
-	Last string
+	// Last describes the newest counted failure, for the audit trail, and
+	// LastClass is its class.
+	Last      string
+	LastClass v1.FailureClass
+	LastTime  time.Time
 }
 
-// CountFailures reads the last attempt of every Forecast, and adds the
-// active provider's failed health probes in a row. Attempts of another
-// epoch or provider are ignored (the epoch is a fencing token: a slow call
-// that began before a move cannot blame the new provider), and so is invalid
-// input, which is the Forecast's fault.
-func CountFailures(st v1.ProviderLockStatus, attempts []v1.Attempt) Failures {
+// Tally says what the count is made of, e.g. "2 Forecasts, 1 rate-limit
+// pause, 1 failed probe".
+func (f Failures) Tally() string {
+	var parts []string
+	if f.Forecasts > 0 {
+		parts = append(parts, plural(f.Forecasts, "Forecast"))
+	}
+	if f.Paused {
+		parts = append(parts, "1 rate-limit pause")
+	}
+	if f.Probes > 0 {
+		parts = append(parts, plural(f.Probes, "failed probe"))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int32, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// CountFailures applies the counting rule to the last attempt of every
+// Forecast and the active provider's probes:
+//
+//   - only attempts of this lock (its UID), this epoch and the active
+//     provider count: the epoch is a fencing token, so a slow call that
+//     began before a move cannot blame the new provider, and a lock created
+//     again never counts an earlier incarnation's attempts;
+//   - a failure counts when it came after the provider's last success (a
+//     Forecast's success, or a completion probe that confirmed the
+//     provider answers);
+//   - each Forecast counts once, however long its streak, so one tenant's
+//     data cannot reach the threshold alone;
+//   - rate limits count once together: one pause, however many Forecasts
+//     it held;
+//   - each failed probe in a row counts once;
+//   - invalid input (the Forecast's own data) and refused status writes
+//     never count; a rejection (bad key, unknown model, spent quota) sets
+//     Rejected, which moves the lock at once.
+func CountFailures(st v1.ProviderLockStatus, lockUID types.UID, attempts []v1.Attempt) Failures {
+	current := func(a v1.Attempt) bool {
+		return a.LockUID == lockUID && a.Epoch == st.Epoch && a.Provider == st.ActiveProvider
+	}
+	var f Failures
+	active := StatusOf(st, st.ActiveProvider)
 	var lastSuccess time.Time
+	if active != nil && active.LastConfirmedTime != nil {
+		lastSuccess = active.LastConfirmedTime.Time
+	}
 	for _, a := range attempts {
-		if current(st, a) && a.Outcome == v1.OutcomeSucceeded && a.Time.After(lastSuccess) {
+		if !current(a) || a.Outcome == v1.OutcomeWriteRefused {
+			continue
+		}
+		f.Attempted++
+		if a.Outcome == v1.OutcomeSucceeded && a.Time.After(lastSuccess) {
 			lastSuccess = a.Time.Time
 		}
 	}
-	var f Failures
 	var newest time.Time
 	for _, a := range attempts {
-		if !current(st, a) || !a.Time.After(lastSuccess) ||
-			(a.Outcome != v1.OutcomeProviderFailed && a.Outcome != v1.OutcomeInvalidOutput) {
+		if !current(a) || !counts(a.Class) || !a.Time.After(lastSuccess) {
 			continue
 		}
-		f.Count += max(a.ConsecutiveFailures, 1)
-		f.Rejected = f.Rejected || rejectionReasons[a.Reason]
+		if a.Class == v1.ClassRateLimited {
+			f.Paused = true
+		} else {
+			f.Forecasts++
+		}
+		f.Rejected = f.Rejected || a.Class == v1.ClassRejected
 		if a.Time.After(newest) {
-			newest, f.Last = a.Time.Time, a.Message
+			newest, f.Last, f.LastClass, f.LastTime = a.Time.Time, a.Message, a.Class, a.Time.Time
 			if f.Last == "" {
 				f.Last = a.Reason
 			}
 		}
 	}
-	if p := StatusOf(st, st.ActiveProvider); p != nil && p.ProbeFailures > 0 {
-		f.Count += p.ProbeFailures
-		if p.LastProbeTime != nil && p.LastProbeTime.After(newest) {
-			f.Last = "health probe failed: " + p.LastError
+	f.Count = f.Forecasts
+	if f.Paused {
+		f.Count++
+	}
+	if active != nil && active.ProbeFailures > 0 {
+		f.Probes = active.ProbeFailures
+		f.Count += active.ProbeFailures
+		if active.LastProbeTime != nil && active.LastProbeTime.After(newest) {
+			f.Last = "health probe failed: " + active.LastError
+			f.LastClass, f.LastTime = active.LastProbeClass, active.LastProbeTime.Time
 		}
 	}
 	return f
 }
 
-func current(st v1.ProviderLockStatus, a v1.Attempt) bool {
-	return a.Epoch == st.Epoch && a.Provider == st.ActiveProvider
+// counts reports whether a failure of this class counts against the
+// provider. Invalid input is the Forecast's fault; an empty class is a
+// success or a refused write.
+func counts(c v1.FailureClass) bool {
+	return c != "" && c != v1.ClassInvalidInput
+}
+
+// Unreachable returns the LLM providers whose newest evidence within
+// EgressWindow says the request never reached them: a failed probe of
+// class Unreachable, or, for the active provider, a Forecast attempt of
+// that class newer than its last probe.
+func Unreachable(st v1.ProviderLockStatus, lockUID types.UID, attempts []v1.Attempt, now time.Time) map[v1.ProviderName]bool {
+	out := map[v1.ProviderName]bool{}
+	since := now.Add(-EgressWindow)
+	for _, p := range st.Providers {
+		if p.Name == v1.ProviderBaseline {
+			continue
+		}
+		var newest time.Time
+		var class v1.FailureClass
+		if p.LastProbeTime != nil && p.LastProbeTime.After(since) {
+			newest, class = p.LastProbeTime.Time, p.LastProbeClass
+		}
+		if p.Name == st.ActiveProvider {
+			for _, a := range attempts {
+				if a.LockUID == lockUID && a.Epoch == st.Epoch && a.Provider == p.Name &&
+					a.Outcome != v1.OutcomeWriteRefused && a.Time.After(since) && a.Time.After(newest) {
+					newest, class = a.Time.Time, a.Class
+				}
+			}
+		}
+		if class == v1.ClassUnreachable {
+			out[p.Name] = true
+		}
+	}
+	return out
 }

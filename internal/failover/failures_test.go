@@ -5,143 +5,173 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 )
 
-func attempt(provider v1.ProviderName, epoch int64, outcome v1.AttemptOutcome, reason string, streak int32, second int) v1.Attempt {
-	return v1.Attempt{Provider: provider, Epoch: epoch, Outcome: outcome, Reason: reason, Message: "m",
-		ConsecutiveFailures: streak, Time: metav1.NewTime(now.Add(time.Duration(second) * time.Second))}
+const lockUID types.UID = "lock-2"
+
+// attempt is a Forecast's last attempt at now+second, under lockUID.
+func attempt(provider v1.ProviderName, epoch int64, class v1.FailureClass, streak int32, second int) v1.Attempt {
+	a := v1.Attempt{Provider: provider, Epoch: epoch, LockUID: lockUID, Class: class, Reason: string(class), Message: "m " + string(class),
+		ConsecutiveFailures: streak, Time: metav1.NewTime(now.Add(time.Duration(second) * time.Second)), Outcome: v1.OutcomeProviderFailed}
+	switch class {
+	case "":
+		a.Outcome, a.Reason, a.Message = v1.OutcomeSucceeded, "Succeeded", ""
+	case v1.ClassInvalidOutput:
+		a.Outcome = v1.OutcomeInvalidOutput
+	case v1.ClassInvalidInput:
+		a.Outcome = v1.OutcomeInvalidInput
+	}
+	return a
 }
 
 func TestCountFailures(t *testing.T) {
-	st := v1.ProviderLockStatus{ActiveProvider: "openai", Epoch: 2}
+	confirmed := metav1.NewTime(now.Add(8 * time.Second))
+	probed := metav1.NewTime(now.Add(20 * time.Second))
+	refused := attempt("openai", 2, "", 0, 9)
+	refused.Outcome = v1.OutcomeWriteRefused
+	otherLock := attempt("openai", 2, v1.ClassTransient, 1, 5)
+	otherLock.LockUID = "lock-1"
 	tests := []struct {
-		name         string
-		attempts     []v1.Attempt
-		wantCount    int32
-		wantRejected bool
+		name      string
+		attempts  []v1.Attempt
+		providers []v1.ProviderStatus
+		want      Failures
 	}{
-		{name: "none", wantCount: 0},
-		{name: "streaks add up across Forecasts", wantCount: 3, attempts: []v1.Attempt{
-			attempt("openai", 2, v1.OutcomeProviderFailed, "ServerError", 2, 5),
-			attempt("openai", 2, v1.OutcomeInvalidOutput, "NoJSON", 1, 6),
-		}},
-		{name: "a success resets the count for older failures", wantCount: 1, attempts: []v1.Attempt{
-			attempt("openai", 2, v1.OutcomeProviderFailed, "ServerError", 2, 5),
-			attempt("openai", 2, v1.OutcomeSucceeded, "Succeeded", 0, 7),
-			attempt("openai", 2, v1.OutcomeProviderFailed, "Timeout", 1, 9),
-		}},
-		{name: "other epochs and providers are fenced off", wantCount: 0, attempts: []v1.Attempt{
-			attempt("openai", 1, v1.OutcomeProviderFailed, "ServerError", 5, 5),
-			attempt("baseline", 2, v1.OutcomeProviderFailed, "ServerError", 5, 5),
-		}},
-		{name: "invalid input never counts", wantCount: 0, attempts: []v1.Attempt{
-			attempt("openai", 2, v1.OutcomeInvalidInput, "RequestTooLarge", 4, 5),
-		}},
-		{name: "a rejection is flagged", wantCount: 1, wantRejected: true, attempts: []v1.Attempt{
-			attempt("openai", 2, v1.OutcomeProviderFailed, "Unauthorized", 1, 5),
-		}},
+		{name: "nothing failed", attempts: []v1.Attempt{attempt("openai", 2, "", 0, 1)},
+			want: Failures{Attempted: 1}},
+		{name: "each Forecast counts once, however long its streak", attempts: []v1.Attempt{
+			attempt("openai", 2, v1.ClassTransient, 7, 5),
+			attempt("openai", 2, v1.ClassInvalidOutput, 1, 6),
+		}, want: Failures{Count: 2, Forecasts: 2, Attempted: 2, Last: "m InvalidOutput", LastClass: v1.ClassInvalidOutput}},
+		{name: "request-caused failures count like any other, once per Forecast, and are no rejection", attempts: []v1.Attempt{
+			attempt("openai", 2, v1.ClassRequestCaused, 40, 5),
+		}, want: Failures{Count: 1, Forecasts: 1, Attempted: 1, Last: "m RequestCaused", LastClass: v1.ClassRequestCaused}},
+		{name: "rate limits count once together: one pause", attempts: []v1.Attempt{
+			attempt("openai", 2, v1.ClassRateLimited, 1, 5),
+			attempt("openai", 2, v1.ClassRateLimited, 3, 6),
+			attempt("openai", 2, v1.ClassRateLimited, 1, 7),
+			attempt("openai", 2, v1.ClassTransient, 1, 4),
+		}, want: Failures{Count: 2, Forecasts: 1, Paused: true, Attempted: 4, Last: "m RateLimited", LastClass: v1.ClassRateLimited}},
+		{name: "a success resets the count for older failures", attempts: []v1.Attempt{
+			attempt("openai", 2, v1.ClassTransient, 2, 5),
+			attempt("openai", 2, "", 0, 7),
+			attempt("openai", 2, v1.ClassUnreachable, 1, 9),
+		}, want: Failures{Count: 1, Forecasts: 1, Attempted: 3, Last: "m Unreachable", LastClass: v1.ClassUnreachable}},
+		{name: "a confirming completion probe resets it too", attempts: []v1.Attempt{
+			attempt("openai", 2, v1.ClassInvalidOutput, 3, 5),
+		}, providers: []v1.ProviderStatus{{Name: "openai", LastConfirmedTime: &confirmed}},
+			want: Failures{Attempted: 1}},
+		{name: "other epochs, providers and lock incarnations are fenced off", attempts: []v1.Attempt{
+			attempt("openai", 1, v1.ClassTransient, 5, 5),
+			attempt("baseline", 2, v1.ClassTransient, 5, 5),
+			otherLock,
+		}, want: Failures{}},
+		{name: "invalid input and refused writes never count", attempts: []v1.Attempt{
+			attempt("openai", 2, v1.ClassInvalidInput, 4, 5), refused,
+		}, want: Failures{Attempted: 1}},
+		{name: "a rejection is flagged", attempts: []v1.Attempt{
+			attempt("openai", 2, v1.ClassRejected, 1, 5),
+		}, want: Failures{Count: 1, Forecasts: 1, Attempted: 1, Rejected: true, Last: "m Rejected", LastClass: v1.ClassRejected}},
+		{name: "failed probes of the active provider count once each, not other providers'", attempts: []v1.Attempt{
+			attempt("openai", 2, v1.ClassTransient, 1, 5),
+		}, providers: []v1.ProviderStatus{
+			{Name: "openai", ProbeFailures: 2, LastProbeTime: &probed, LastError: "ServerError: HTTP 503", LastProbeClass: v1.ClassTransient},
+			{Name: "gemini", ProbeFailures: 7, LastProbeTime: &probed},
+		}, want: Failures{Count: 3, Forecasts: 1, Probes: 2, Attempted: 1, Last: "health probe failed: ServerError: HTTP 503", LastClass: v1.ClassTransient}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := CountFailures(st, tt.attempts)
-			if f.Count != tt.wantCount || f.Rejected != tt.wantRejected {
-				t.Fatalf("CountFailures() = %+v, want count %d rejected %v", f, tt.wantCount, tt.wantRejected)
+			st := v1.ProviderLockStatus{ActiveProvider: "openai", Epoch: 2, Providers: tt.providers}
+			got := CountFailures(st, lockUID, tt.attempts)
+			if got.Count > 0 && got.LastTime.IsZero() {
+				t.Errorf("a counted failure needs its time, for the egress evidence")
+			}
+			got.LastTime = time.Time{}
+			if got != tt.want {
+				t.Fatalf("CountFailures() =\n %+v, want\n %+v", got, tt.want)
 			}
 		})
 	}
 }
 
-func TestDecideOnFailures(t *testing.T) {
-	base := Input{Spec: v1.ProviderLockSpec{Providers: spec("openai", "gemini", "baseline").Providers, FailureThreshold: 3},
-		Status: v1.ProviderLockStatus{ActiveProvider: "openai", Epoch: 1}, Now: now}
+func TestTally(t *testing.T) {
+	f := Failures{Count: 4, Forecasts: 2, Paused: true, Probes: 1}
+	if got, want := f.Tally(), "2 Forecasts, 1 rate-limit pause, 1 failed probe"; got != want {
+		t.Errorf("Tally() = %q, want %q", got, want)
+	}
+}
+
+// TestOneTenantCannotMoveTheLock plays a Forecast whose own data fails every
+// attempt, for an hour of retries, against a provider that serves everyone
+// else: the count never passes one, and a confirming probe clears it.
+func TestOneTenantCannotMoveTheLock(t *testing.T) {
+	in := Input{Spec: v1.ProviderLockSpec{Providers: spec("openai", "gemini", "baseline").Providers, FailureThreshold: 3},
+		Status: v1.ProviderLockStatus{ActiveProvider: "openai", Epoch: 2}, Now: now}
+	for streak := int32(1); streak <= 60; streak++ {
+		in.Failures = CountFailures(in.Status, lockUID, []v1.Attempt{
+			attempt("openai", 2, v1.ClassRequestCaused, streak, int(streak)),
+		})
+		if d := Decide(in); d.Move || in.Failures.Count != 1 {
+			t.Fatalf("after %d failures of one Forecast: count %d, decision %+v", streak, in.Failures.Count, d)
+		}
+		if !NeedsConfirmation(in) {
+			t.Fatalf("one Forecast failing, fewer than the threshold tried: the lock must confirm with a probe")
+		}
+	}
+}
+
+func TestNeedsConfirmation(t *testing.T) {
+	base := Input{Spec: v1.ProviderLockSpec{Providers: spec("openai", "baseline").Providers, FailureThreshold: 3},
+		Status: v1.ProviderLockStatus{ActiveProvider: "openai", Epoch: 2}}
 	tests := []struct {
-		name       string
-		failures   Failures
-		unconf     map[v1.ProviderName]string
-		wantMove   bool
-		wantTo     v1.ProviderName
-		wantReason v1.LockChangeReason
+		name   string
+		change func(*Input)
+		want   bool
 	}{
-		{name: "below the threshold stays", failures: Failures{Count: 2}, wantTo: "openai"},
-		{name: "at the threshold moves to the next eligible", failures: Failures{Count: 3, Last: "ServerError: 503"},
-			wantMove: true, wantTo: "gemini", wantReason: v1.LockFailureThreshold},
-		{name: "the next eligible skips unconfigured providers", failures: Failures{Count: 4},
-			unconf: map[v1.ProviderName]string{"gemini": "no Secret"}, wantMove: true, wantTo: "baseline", wantReason: v1.LockFailureThreshold},
-		{name: "a rejection moves at once", failures: Failures{Count: 1, Rejected: true, Last: "Unauthorized: bad key"},
-			wantMove: true, wantTo: "gemini", wantReason: v1.LockProviderRejected},
+		{"one Forecast failed, one tried", func(in *Input) { in.Failures = Failures{Count: 1, Attempted: 1} }, true},
+		{"nothing failed", func(in *Input) { in.Failures = Failures{Attempted: 1} }, false},
+		{"enough Forecasts tried to decide on their own", func(in *Input) { in.Failures = Failures{Count: 1, Attempted: 3} }, false},
+		{"the threshold is reached", func(in *Input) { in.Failures = Failures{Count: 3, Attempted: 1} }, false},
+		{"a rejection needs no confirmation", func(in *Input) { in.Failures = Failures{Count: 1, Attempted: 1, Rejected: true} }, false},
+		{"baseline is never probed", func(in *Input) {
+			in.Status.ActiveProvider, in.Failures = "baseline", Failures{Count: 1, Attempted: 1}
+		}, false},
+		{"an override in effect is not second-guessed", func(in *Input) {
+			in.Spec.Override, in.Status.Override, in.Failures = "openai", "openai", Failures{Count: 1, Attempted: 1}
+		}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := base
-			in.Failures, in.Unconfigured = tt.failures, tt.unconf
-			d := Decide(in)
-			if d.Move != tt.wantMove || d.To != tt.wantTo || d.Reason != tt.wantReason {
-				t.Fatalf("Decide() = %+v, want move=%v to=%s reason=%s", d, tt.wantMove, tt.wantTo, tt.wantReason)
-			}
-			if d.Move != d.Demotes() {
-				t.Errorf("a failure move must put the old provider in cooldown")
+			tt.change(&in)
+			if got := NeedsConfirmation(in); got != tt.want {
+				t.Errorf("NeedsConfirmation() = %v, want %v", got, tt.want)
 			}
 		})
 	}
-	only := base
-	only.Spec.Providers = spec("openai").Providers
-	only.Failures = Failures{Count: 9, Last: "ServerError: 503"}
-	d := Decide(only)
-	if d.Move || d.To != "openai" {
-		t.Errorf("with nothing else eligible the lock stays: %+v", d)
-	}
-	if want := "openai failed 9 times since its last success (threshold 3); last: ServerError: 503"; d.Stranded != want {
-		t.Errorf("a lock that stays only for want of another provider must say why: Stranded = %q, want %q", d.Stranded, want)
-	}
-	if d := Decide(base); d.Stranded != "" {
-		t.Errorf("a healthy lock is not stranded: %+v", d)
-	}
 }
 
-func TestCountFailuresWithProbes(t *testing.T) {
-	probed := metav1.NewTime(now.Add(time.Minute))
+func TestUnreachable(t *testing.T) {
+	recent := metav1.NewTime(now.Add(-10 * time.Second))
+	old := metav1.NewTime(now.Add(-2 * EgressWindow))
 	st := v1.ProviderLockStatus{ActiveProvider: "openai", Epoch: 2, Providers: []v1.ProviderStatus{
-		{Name: "openai", ProbeFailures: 2, LastProbeTime: &probed, LastError: "ServerError: HTTP 503"},
-		{Name: "gemini", ProbeFailures: 7, LastProbeTime: &probed},
+		{Name: "openai", LastProbeTime: &old},
+		{Name: "gemini", LastProbeTime: &recent, LastProbeClass: v1.ClassUnreachable},
+		{Name: "groq", LastProbeTime: &old, LastProbeClass: v1.ClassUnreachable},
+		{Name: "cloudflare", LastProbeTime: &recent, LastProbeClass: v1.ClassTransient},
+		{Name: "huggingface", LastProbeTime: &recent},
 	}}
-	f := CountFailures(st, []v1.Attempt{attempt("openai", 2, v1.OutcomeProviderFailed, "Timeout", 1, 5)})
-	if f.Count != 3 {
-		t.Errorf("count = %d, want 1 failed request + the active provider's 2 failed probes (not gemini's)", f.Count)
+	unreachable := attempt("openai", 2, v1.ClassUnreachable, 1, -5)
+	got := Unreachable(st, lockUID, []v1.Attempt{unreachable}, now)
+	want := map[v1.ProviderName]bool{"openai": true, "gemini": true}
+	if len(got) != len(want) || !got["openai"] || !got["gemini"] {
+		t.Errorf("Unreachable() = %v, want %v (groq's evidence is too old, cloudflare answered with a 5xx)", got, want)
 	}
-	if f.Last != "health probe failed: ServerError: HTTP 503" {
-		t.Errorf("the newest failure is the probe, got Last = %q", f.Last)
-	}
-}
-
-func TestFailback(t *testing.T) {
-	cooledAt := metav1.NewTime(now.Add(-time.Minute))
-	probedAfter := metav1.NewTime(now.Add(-30 * time.Second))
-	probedBefore := metav1.NewTime(now.Add(-2 * time.Minute))
-	in := func(policy v1.FailbackPolicy, openai v1.ProviderStatus) Input {
-		openai.Name = "openai"
-		return Input{Now: now,
-			Spec:   v1.ProviderLockSpec{Providers: spec("openai", "gemini", "baseline").Providers, Failback: policy},
-			Status: v1.ProviderLockStatus{ActiveProvider: "gemini", Epoch: 2, Providers: []v1.ProviderStatus{openai}}}
-	}
-	tests := []struct {
-		name     string
-		in       Input
-		wantMove bool
-	}{
-		{"automatic, cooled down and probed since", in(v1.FailbackAutomatic, v1.ProviderStatus{CooldownUntil: &cooledAt, LastProbeTime: &probedAfter}), true},
-		{"automatic, but the last probe is older than the cooldown", in(v1.FailbackAutomatic, v1.ProviderStatus{CooldownUntil: &cooledAt, LastProbeTime: &probedBefore}), false},
-		{"automatic, but never probed", in(v1.FailbackAutomatic, v1.ProviderStatus{CooldownUntil: &cooledAt}), false},
-		{"automatic, but the probe failed", in(v1.FailbackAutomatic, v1.ProviderStatus{LastProbeTime: &probedAfter, State: v1.ProviderUnhealthy}), false},
-		{"manual never fails back", in(v1.FailbackManual, v1.ProviderStatus{CooldownUntil: &cooledAt, LastProbeTime: &probedAfter}), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d := Decide(tt.in)
-			if d.Move != tt.wantMove || (d.Move && (d.To != "openai" || d.Reason != v1.LockFailback || d.Demotes())) {
-				t.Fatalf("Decide() = %+v, want move=%v to openai (Failback)", d, tt.wantMove)
-			}
-		})
+	succeeded := attempt("openai", 2, "", 0, -1)
+	if got := Unreachable(st, lockUID, []v1.Attempt{unreachable, succeeded}, now); got["openai"] {
+		t.Errorf("a newer success makes the active provider reachable: %v", got)
 	}
 }

@@ -60,6 +60,12 @@ var (
 		Buckets: []float64{0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
 	}, []string{"provider"})
 
+	// StatusWriteFailures counts results the API server did not store.
+	StatusWriteFailures = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bottleneck_forecast_status_write_failures_total",
+		Help: "Forecast results whose status write failed, by the API server's reason (e.g. Invalid, Forbidden, Timeout). The result is kept and only the write is retried.",
+	}, []string{"reason"})
+
 	// Epoch is the lock's epoch.
 	Epoch = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "bottleneck_lock_epoch",
@@ -69,7 +75,7 @@ var (
 
 func init() {
 	crmetrics.Registry.MustRegister(ProviderRequests, ProviderErrors, ProviderLatency, Probes, ProbeLatency,
-		Failovers, ActiveProvider, Epoch)
+		Failovers, ActiveProvider, Epoch, StatusWriteFailures)
 }
 
 // ObserveRequest records one forecast call.

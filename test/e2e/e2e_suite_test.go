@@ -40,11 +40,17 @@ var _ = BeforeSuite(func() {
 	kubectl = filepath.Join(controlplane.BinaryDir(root), "kubectl")
 	Expect(kubectl).To(BeAnExistingFile(), "run `make controlplane` first")
 	binDir = GinkgoT().TempDir()
-	for name, pkg := range map[string]string{"manager": ".", "localmode": "./cmd/localmode"} {
+	for name, pkg := range map[string]string{"manager": ".", "localmode": "./cmd/localmode", "fakeprovider": "./cmd/fakeprovider"} {
 		build := exec.Command("go", "build", "-o", filepath.Join(binDir, name), pkg)
 		build.Dir = root
 		out, err := build.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), "building %s: %s", name, out)
+	}
+	// E2E_MANAGER runs the specs against another build of the manager, e.g.
+	// an older release, to show what a change fixes.
+	if other := os.Getenv("E2E_MANAGER"); other != "" {
+		Expect(os.Symlink(other, filepath.Join(binDir, "manager.other"))).To(Succeed())
+		Expect(os.Rename(filepath.Join(binDir, "manager.other"), filepath.Join(binDir, "manager"))).To(Succeed())
 	}
 })
 
@@ -57,21 +63,32 @@ type process struct {
 
 func start(name string, dir string, args ...string) *process {
 	GinkgoHelper()
+	p := launch(name, dir, args...)
+	DeferCleanup(p.cleanup)
+	return p
+}
+
+// launch starts a binary whose end the caller sees to (cleanup).
+func launch(name string, dir string, args ...string) *process {
+	GinkgoHelper()
 	p := &process{cmd: exec.Command(filepath.Join(binDir, name), args...), output: &syncbuffer.Buffer{}, done: make(chan error, 1)}
 	p.cmd.Dir = dir
 	p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
 	Expect(p.cmd.Start()).To(Succeed())
 	go func() { p.done <- p.cmd.Wait() }()
-	DeferCleanup(func() {
-		if p.cmd.ProcessState == nil {
-			_ = p.cmd.Process.Kill()
-			<-p.done
-		}
-		if CurrentSpecReport().Failed() {
-			fmt.Fprintf(GinkgoWriter, "--- output of %s ---\n%s\n", name, p.output.String())
-		}
-	})
 	return p
+}
+
+// cleanup kills the process if it still runs, and prints its output when
+// the spec failed.
+func (p *process) cleanup() {
+	if p.cmd.ProcessState == nil {
+		_ = p.cmd.Process.Kill()
+		<-p.done
+	}
+	if CurrentSpecReport().Failed() {
+		fmt.Fprintf(GinkgoWriter, "--- output of %s ---\n%s\n", filepath.Base(p.cmd.Path), p.output.String())
+	}
 }
 
 // stop sends sig and returns the exit error, or fails after the timeout.

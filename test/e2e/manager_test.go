@@ -90,8 +90,18 @@ var _ = Describe("the manager binary", func() {
 		By("starting it again: the lock keeps its epoch and audit trail")
 		restarted := start("manager", root, "--kubeconfig", kubeconfig,
 			"--metrics-bind-address=0", "--health-probe-bind-address=127.0.0.1:0", "--dashboard-bind-address=0")
-		Eventually(func() string { return restarted.output.String() }).WithTimeout(30 * time.Second).
-			Should(ContainSubstring(`"worker count"`))
+		By("a Forecast applied now is served by the restarted manager")
+		out, err = run(ctx, kubeconfig, "patch", "forecast", "usa-port-throughput", "--type", "merge", "-p", `{"spec":{"horizon":5}}`)
+		Expect(err).NotTo(HaveOccurred(), out)
+		Eventually(func(g Gomega) {
+			out, err := run(ctx, kubeconfig, "get", "forecast", "usa-port-throughput", "-o",
+				"jsonpath={.status.observedGeneration} {.metadata.generation} {.status.conditions[?(@.type==\"Ready\")].status}")
+			g.Expect(err).NotTo(HaveOccurred(), out)
+			f := strings.Fields(out)
+			g.Expect(f).To(HaveLen(3), out)
+			g.Expect(f[0]).To(Equal(f[1]), "the restarted manager reconciled the new generation")
+			g.Expect(f[2]).To(Equal("True"))
+		}).WithContext(ctx).WithTimeout(30 * time.Second).Should(Succeed())
 		Consistently(func(g Gomega) {
 			out, err := run(ctx, kubeconfig, "get", "plock", "default", "-o",
 				"jsonpath={.status.activeProvider} {.status.epoch} {range .status.history[*]}{.reason},{end}")

@@ -1,0 +1,149 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/internal/metrics"
+)
+
+// write applies the outcome to the Forecast's status and stores it in one
+// merge patch. A result the API server does not store is kept, and only
+// the write is retried: the provider is not asked again for it.
+func (r *ForecastReconciler) write(ctx context.Context, fc *v1.Forecast, out outcome) (ctrl.Result, error) {
+	base := fc.DeepCopy()
+	apply(fc, out)
+	changed, err := r.patchStatus(ctx, base, fc)
+	if err != nil && out.state == succeeded {
+		return r.writeFailed(ctx, base, out, err)
+	}
+	if err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if out.state == succeeded {
+		r.unwritten.forget(fc.UID)
+	}
+	if changed {
+		r.announce(ctx, fc, base.Status.RiskLevel, out)
+	}
+	return r.requeue(fc, out), nil
+}
+
+// patchStatus writes what changed in the status, in one merge patch, and
+// reports whether anything did.
+func (r *ForecastReconciler) patchStatus(ctx context.Context, base, fc *v1.Forecast) (bool, error) {
+	patch := client.MergeFrom(base)
+	data, err := patch.Data(fc)
+	if err != nil || string(data) == "{}" {
+		return false, err
+	}
+	return true, r.Status().Patch(ctx, fc, patch)
+}
+
+// writeFailed handles a result whose status write failed. The result is
+// kept for the next reconcile. When the API server refused the write (the
+// object would be invalid, or an admission policy denies it), a minimal
+// patch records why in the conditions and lastAttempt, with an Event and
+// a metric, and the write is retried with backoff; any other error (the
+// API server unavailable) is returned for controller-runtime's backoff.
+func (r *ForecastReconciler) writeFailed(ctx context.Context, base *v1.Forecast, out outcome, err error) (ctrl.Result, error) {
+	if apierrors.IsNotFound(err) {
+		r.unwritten.forget(base.UID)
+		return ctrl.Result{}, nil
+	}
+	tries := r.unwritten.keep(base, out)
+	metrics.StatusWriteFailures.WithLabelValues(string(apierrors.ReasonForError(err))).Inc()
+	if !refused(err) {
+		return ctrl.Result{}, fmt.Errorf("writing the result of %s: %w", out.target.spec.Name, err)
+	}
+
+	delay, _ := retryDelay(tries, 0)
+	retryAt := metav1.NewTime(r.Clock.Now().Add(delay))
+	a := *out.attempt
+	a.Outcome, a.Class, a.Reason, a.RetryAt = v1.OutcomeWriteRefused, "", v1.StatusWriteRefusedReason, &retryAt
+	a.Message = truncate(fmt.Sprintf("%s answered, but the API server refused to store the result: %v", a.Provider, err), 1024)
+	msg := fmt.Sprintf("%s; the result is kept and only the write is retried, at %s (write %d)",
+		a.Message, retryAt.UTC().Format(time.RFC3339), tries)
+
+	minimal := base.DeepCopy()
+	apply(minimal, outcome{state: failed, attempt: &a, reason: v1.StatusWriteRefusedReason, message: msg})
+	if _, err := r.patchStatus(ctx, base, minimal); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	r.Recorder.Eventf(minimal, nil, corev1.EventTypeWarning, v1.StatusWriteRefusedReason, "Forecast", "%s", truncate(msg, 1024))
+	ctrl.LoggerFrom(ctx).Info("the API server refused a result", "provider", a.Provider, "error", err.Error())
+	return ctrl.Result{RequeueAfter: delay}, nil
+}
+
+// refused reports whether the API server refused the write itself, so that
+// trying the same write at once would fail the same way.
+func refused(err error) bool {
+	return apierrors.IsInvalid(err) || apierrors.IsBadRequest(err) || apierrors.IsForbidden(err) ||
+		apierrors.IsRequestEntityTooLargeError(err)
+}
+
+// unwrittenResults keeps, per Forecast UID, a result the API server has not
+// stored yet, with the inputs it answers. It lives in this replica's
+// memory: a new leader asks the provider once more.
+type unwrittenResults struct {
+	mu   sync.Mutex
+	kept map[types.UID]unwritten
+}
+
+type unwritten struct {
+	name  types.NamespacedName
+	out   outcome
+	tries int32
+}
+
+// get returns the kept result of fc when it answers the inputs hash.
+func (u *unwrittenResults) get(fc *v1.Forecast, hash string) (outcome, bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	k, ok := u.kept[fc.UID]
+	if !ok || k.out.hash != hash {
+		delete(u.kept, fc.UID) // the inputs changed: the result answers nothing now
+		return outcome{}, false
+	}
+	return k.out, true
+}
+
+// keep remembers the result of fc and returns how many writes failed.
+func (u *unwrittenResults) keep(fc *v1.Forecast, out outcome) int32 {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.kept == nil {
+		u.kept = map[types.UID]unwritten{}
+	}
+	k := u.kept[fc.UID]
+	k.name, k.out, k.tries = client.ObjectKeyFromObject(fc), out, k.tries+1
+	u.kept[fc.UID] = k
+	return k.tries
+}
+
+func (u *unwrittenResults) forget(uid types.UID) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	delete(u.kept, uid)
+}
+
+// forgetName drops the result of a Forecast that was deleted.
+func (u *unwrittenResults) forgetName(name types.NamespacedName) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for uid, k := range u.kept {
+		if k.name == name {
+			delete(u.kept, uid)
+		}
+	}
+}
