@@ -167,7 +167,11 @@ func held(fc *v1.Forecast, t target, hash string, now time.Time) (outcome, bool)
 	}
 	if a.RetryAt != nil && now.Before(a.RetryAt.Time) {
 		msg := fmt.Sprintf("waiting until %s before asking %s again: %s", a.RetryAt.UTC().Format(time.RFC3339), a.Provider, a.Message)
-		return outcome{state: backingOff, reason: conditionReason(a.Class), message: msg, until: a.RetryAt.Time}, true
+		reason := conditionReason(a.Class)
+		if a.Outcome == v1.OutcomeWriteRefused {
+			reason = v1.StatusWriteRefusedReason
+		}
+		return outcome{state: backingOff, reason: reason, message: msg, until: a.RetryAt.Time}, true
 	}
 	return outcome{}, false
 }
