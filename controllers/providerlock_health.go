@@ -130,7 +130,9 @@ func (r *ProviderLockReconciler) needsEvidence(lock *v1.ProviderLock, in failove
 		in.Failures.LastClass != v1.ClassUnreachable || in.Failures.Count == 0 || in.Status.EgressFailingSince != nil {
 		return false
 	}
-	return r.probes.lastRun(lock, name, probeModels).Before(in.Failures.LastTime)
+	// Status times have whole seconds: a probe in the same second as the
+	// failure may have come before it.
+	return !r.probes.lastRun(lock, name, probeModels).Truncate(time.Second).After(in.Failures.LastTime)
 }
 
 // plannedProbe is a probe that is due.
