@@ -150,7 +150,12 @@ var _ = Describe("failover you can trust", Ordered, func() {
 		DeferCleanup(func(ctx SpecContext) {
 			kubectlOK(ctx, kubeconfig, "delete", "validatingadmissionpolicybinding,validatingadmissionpolicy", "refuse-results", "--ignore-not-found")
 		})
-		time.Sleep(2 * time.Second)                                    // the API server loads a new policy within about a second
+		applyYAML(ctx, kubeconfig, forecastYAML(forecastOptions{name: "policy-check", region: "SGP", labels: "e2e-refuse: \"yes\"", suspend: true}))
+		Eventually(func() string {
+			out, _ := run(ctx, kubeconfig, "patch", "forecast", "policy-check", "--subresource=status", "--type=merge", "--dry-run=server",
+				"-p", `{"status":{"predictions":[{"period":"2026-01","value":"1","lower":"1","upper":"1"}]}}`)
+			return out
+		}).WithContext(ctx).Should(ContainSubstring("results of Forecasts labelled e2e-refuse are refused"), "the API server applies the policy")
 		fake.set(ctx, "openai", `{"mode":"ok","match":"SGP-REFUSED"}`) // counts this Forecast's calls
 		before := fake.requests(ctx)["openai"].Matched
 		applyYAML(ctx, kubeconfig, forecastYAML(forecastOptions{name: "refused", region: "SGP-REFUSED", labels: "e2e-refuse: \"yes\""}))
@@ -380,6 +385,7 @@ type forecastOptions struct {
 	name, region  string
 	labels        string // one YAML line, e.g. `team: a`
 	fromConfigMap string // history from this ConfigMap's key "history"
+	suspend       bool
 }
 
 func forecastYAML(o forecastOptions) string {
@@ -388,7 +394,7 @@ func forecastYAML(o forecastOptions) string {
 	if o.labels != "" {
 		fmt.Fprintf(&b, "  labels:\n    %s\n", o.labels)
 	}
-	fmt.Fprintf(&b, "spec:\n  region: %s\n  subject: container port throughput\n  unit: TEU\n  horizon: 3\n  capacity: \"140\"\n", o.region)
+	fmt.Fprintf(&b, "spec:\n  region: %s\n  subject: container port throughput\n  unit: TEU\n  horizon: 3\n  capacity: \"140\"\n  suspend: %t\n", o.region, o.suspend)
 	if o.fromConfigMap != "" {
 		fmt.Fprintf(&b, "  historyFrom:\n    configMapKeyRef: {name: %s, key: history}\n", o.fromConfigMap)
 		return b.String()
