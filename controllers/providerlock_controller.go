@@ -53,13 +53,34 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		return ctrl.Result{}, nil // admission refuses any other name
 	}
 
-	bad, err := r.Credentials.Unconfigured(ctx, lock.Spec)
+	in, err := r.observe(ctx, lock)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	decision := failover.Decide(in)
+	if err := r.record(ctx, lock, in, decision); err != nil {
+		return ctrl.Result{}, err
+	}
+	in.Status = lock.Status
+	next := untilCooldownEnds(lock.Status, in.Now)
+	if probe := r.untilNextProbe(lock, in); probe > 0 && (next == 0 || probe < next) {
+		next = probe
+	}
+	return ctrl.Result{RequeueAfter: next}, nil
+}
+
+// observe gathers what the decision depends on: the providers that cannot
+// be used, the Forecasts' last attempts, and the probes, running those that
+// are due (on their cadence, to confirm failures, or to tell an outage of
+// the operator's own network from the provider's).
+func (r *ProviderLockReconciler) observe(ctx context.Context, lock *v1.ProviderLock) (failover.Input, error) {
+	bad, err := r.Credentials.Unconfigured(ctx, lock.Spec)
+	if err != nil {
+		return failover.Input{}, err
+	}
 	attempts, err := r.attempts(ctx)
 	if err != nil {
-		return ctrl.Result{}, err
+		return failover.Input{}, err
 	}
 	observed := *lock.Status.DeepCopy()
 	now := r.Clock.Now()
@@ -74,27 +95,26 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		applyProbes(&observed, results)
 		in = r.input(lock, observed, bad, attempts, r.Clock.Now())
 	}
-	decision := failover.Decide(in)
+	return in, nil
+}
 
-	status := nextLockStatus(lock, in, decision)
+// record writes the status the decision leads to, in one update guarded by
+// the resourceVersion, and announces a move.
+func (r *ProviderLockReconciler) record(ctx context.Context, lock *v1.ProviderLock, in failover.Input, d failover.Decision) error {
+	status := nextLockStatus(lock, in, d)
 	if !equality.Semantic.DeepEqual(status, lock.Status) {
 		from := lock.Status.ActiveProvider
 		lock.Status = status
 		// Update, not Patch: the resourceVersion makes a concurrent writer fail.
 		if err := r.Status().Update(ctx, lock); err != nil {
-			return ctrl.Result{}, fmt.Errorf("updating the lock's status: %w", err)
+			return fmt.Errorf("updating the lock's status: %w", err)
 		}
-		if decision.Move || decision.Record {
-			r.recordMove(ctx, lock, from, decision)
+		if d.Move || d.Record {
+			r.recordMove(ctx, lock, from, d)
 		}
 	}
 	metrics.ObserveLock(lock)
-	in.Status = lock.Status
-	next := untilCooldownEnds(lock.Status, in.Now)
-	if probe := r.untilNextProbe(lock, in); probe > 0 && (next == 0 || probe < next) {
-		next = probe
-	}
-	return ctrl.Result{RequeueAfter: next}, nil
+	return nil
 }
 
 // input gathers the facts a decision depends on.
