@@ -92,8 +92,7 @@ func (r *ForecastReconciler) decide(ctx context.Context, fc *v1.Forecast) (outco
 		return out, nil
 	}
 	if behind, err := r.cacheBehind(ctx, fc); err != nil || behind {
-		return outcome{state: backingOff, until: now.Add(cacheLag), reason: v1.ProgressingReason,
-			message: "waiting for the cache to show this Forecast's latest status"}, err
+		return outcome{state: later, until: now.Add(cacheLag)}, err // a stale copy must not be written back
 	}
 
 	started := time.Now()

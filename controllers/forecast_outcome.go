@@ -25,6 +25,9 @@ const (
 	stalled
 	// fresh: the result reflects the inputs. Ready=True until the refresh.
 	fresh
+	// later: nothing to say yet (the cache is behind the API server); the
+	// status is left as it is.
+	later
 	// succeeded: a provider answered with a valid result.
 	succeeded
 	// failed: a provider call failed; retried at lastAttempt.retryAt.
@@ -125,9 +128,19 @@ func newAttempt(prev *v1.Attempt, t target, hash string, now time.Time, f *failu
 		return a, ""
 	}
 	delay, note := retryDelay(a.ConsecutiveFailures, f.retryAfter)
-	retryAt := metav1.NewTime(now.Add(delay))
-	a.RetryAt = &retryAt
+	a.RetryAt = retryTime(now, delay)
 	return a, note
+}
+
+// retryTime is now+delay, rounded up to the whole second status keeps, so
+// that a stored retryAt is never earlier than the wait.
+func retryTime(now time.Time, delay time.Duration) *metav1.Time {
+	at := now.Add(delay)
+	if at.Truncate(time.Second) != at {
+		at = at.Truncate(time.Second).Add(time.Second)
+	}
+	t := metav1.NewTime(at)
+	return &t
 }
 
 // failedOutcome is the outcome of a classified failure.
@@ -141,7 +154,7 @@ func failedOutcome(a *v1.Attempt, note string) outcome {
 	}
 	out.until = a.RetryAt.Time
 	out.message = fmt.Sprintf("attempt %d failed: %s; retrying in %s, at %s%s", a.ConsecutiveFailures, a.Message,
-		a.RetryAt.Sub(a.Time.Time).Round(time.Second), a.RetryAt.UTC().Format(time.RFC3339), note)
+		a.RetryAt.Sub(a.Time.Time).Truncate(time.Second), a.RetryAt.UTC().Format(time.RFC3339), note)
 	return out
 }
 

@@ -8,7 +8,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -21,16 +20,19 @@ import (
 // merge patch. A result the API server does not store is kept, and only
 // the write is retried: the provider is not asked again for it.
 func (r *ForecastReconciler) write(ctx context.Context, fc *v1.Forecast, out outcome) (ctrl.Result, error) {
+	if out.state == later {
+		return r.requeue(fc, out), nil
+	}
 	base := fc.DeepCopy()
 	apply(fc, out)
 	changed, err := r.patchStatus(ctx, base, fc)
-	if err != nil && out.state == succeeded {
+	if err != nil && out.attempt != nil {
 		return r.writeFailed(ctx, base, out, err)
 	}
 	if err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	if out.state == succeeded {
+	if out.attempt != nil {
 		r.unwritten.forget(fc.UID)
 	}
 	if changed {
@@ -50,12 +52,14 @@ func (r *ForecastReconciler) patchStatus(ctx context.Context, base, fc *v1.Forec
 	return true, r.Status().Patch(ctx, fc, patch)
 }
 
-// writeFailed handles a result whose status write failed. The result is
-// kept for the next reconcile. When the API server refused the write (the
-// object would be invalid, or an admission policy denies it), a minimal
-// patch records why in the conditions and lastAttempt, with an Event and
-// a metric, and the write is retried with backoff; any other error (the
-// API server unavailable) is returned for controller-runtime's backoff.
+// writeFailed handles an attempt whose status write failed. The outcome is
+// kept for the next reconcile, which writes it again instead of calling
+// the provider: a result is not bought twice, and a failure's retryAt is
+// not lost. When the API server refused a result (the object would be
+// invalid, or an admission policy denies it), a minimal patch records why
+// in the conditions and lastAttempt, with an Event and a metric, and the
+// write is retried with backoff; any other error (the API server
+// unavailable) is returned for controller-runtime's backoff.
 func (r *ForecastReconciler) writeFailed(ctx context.Context, base *v1.Forecast, out outcome, err error) (ctrl.Result, error) {
 	if apierrors.IsNotFound(err) {
 		r.unwritten.forget(base.UID)
@@ -63,14 +67,14 @@ func (r *ForecastReconciler) writeFailed(ctx context.Context, base *v1.Forecast,
 	}
 	tries := r.unwritten.keep(base, out)
 	metrics.StatusWriteFailures.WithLabelValues(string(apierrors.ReasonForError(err))).Inc()
-	if !refused(err) {
-		return ctrl.Result{}, fmt.Errorf("writing the result of %s: %w", out.target.spec.Name, err)
+	if out.state != succeeded || !refused(err) {
+		return ctrl.Result{}, fmt.Errorf("writing the attempt of %s: %w", out.attempt.Provider, err)
 	}
 
 	delay, _ := retryDelay(tries, 0)
-	retryAt := metav1.NewTime(r.Clock.Now().Add(delay))
+	retryAt := retryTime(r.Clock.Now(), delay)
 	a := *out.attempt
-	a.Outcome, a.Class, a.Reason, a.RetryAt = v1.OutcomeWriteRefused, "", v1.StatusWriteRefusedReason, &retryAt
+	a.Outcome, a.Class, a.Reason, a.RetryAt = v1.OutcomeWriteRefused, "", v1.StatusWriteRefusedReason, retryAt
 	a.Message = truncate(fmt.Sprintf("%s answered, but the API server refused to store the result: %v", a.Provider, err), 1024)
 	msg := fmt.Sprintf("%s; the result is kept and only the write is retried, at %s (write %d)",
 		a.Message, retryAt.UTC().Format(time.RFC3339), tries)
@@ -92,9 +96,10 @@ func refused(err error) bool {
 		apierrors.IsRequestEntityTooLargeError(err)
 }
 
-// unwrittenResults keeps, per Forecast UID, a result the API server has not
-// stored yet, with the inputs it answers. It lives in this replica's
-// memory: a new leader asks the provider once more.
+// unwrittenResults keeps, per Forecast UID, an attempt (a result, or a
+// failure with its retryAt) the API server has not stored yet, with the
+// inputs it answers. It lives in this replica's memory: a new leader asks
+// the provider once more.
 type unwrittenResults struct {
 	mu   sync.Mutex
 	kept map[types.UID]unwritten

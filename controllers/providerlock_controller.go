@@ -164,7 +164,9 @@ func (r *ProviderLockReconciler) recordMove(ctx context.Context, lock *v1.Provid
 	if from == "" {
 		from = "none"
 	}
-	metrics.Failovers.WithLabelValues(string(from), string(d.To), string(d.Reason)).Inc()
+	if d.Move {
+		metrics.Failovers.WithLabelValues(string(from), string(d.To), string(d.Reason)).Inc()
+	}
 	what := fmt.Sprintf("lock moved from %s to %s", from, d.To)
 	if !d.Move {
 		what = fmt.Sprintf("%s keeps the lock", d.To)

@@ -263,7 +263,9 @@ func applyProbes(st *v1.ProviderLockStatus, results []probeResult) {
 			p.State, p.Message = v1.ProviderUnhealthy, truncate(what+" failed: "+res.err.Error(), 1024)
 			p.LastError = truncate(res.err.Error(), 1024)
 			p.LastProbeClass = v1.FailureClass(providers.Classify(string(res.name), res.err).Class)
-			p.ProbeFailures++
+			if p.LastProbeClass != v1.ClassRateLimited { // a pause, not a failure
+				p.ProbeFailures++
+			}
 			continue
 		}
 		p.ProbeFailures, p.LastProbeClass = 0, ""

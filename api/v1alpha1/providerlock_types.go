@@ -194,7 +194,9 @@ type ProviderStatus struct {
 	// +kubebuilder:validation:MaxLength=1024
 	Message string `json:"message,omitempty"`
 
-	// lastProbeTime is when the health monitor last probed the provider.
+	// lastProbeTime is when the provider was last probed: by the health
+	// monitor, to confirm the active provider's failures, or to tell an
+	// outage of the operator's own network from the provider's.
 	// +optional
 	LastProbeTime *metav1.Time `json:"lastProbeTime,omitempty"`
 
@@ -294,9 +296,10 @@ type ProviderLockStatus struct {
 
 	// egressFailingSince is set while most LLM providers are unreachable at
 	// once (DNS, connections, a proxy): the operator's own network is at
-	// fault, so no provider is put in cooldown, baseline serves when listed,
-	// and the lock returns to the first LLM provider once a probe reaches
-	// it, whatever spec.failback says.
+	// fault, so no provider is put in cooldown, baseline serves when listed
+	// (or a lower LLM provider a probe reaches first), and the lock returns
+	// to the first LLM provider once a probe reaches it, whatever
+	// spec.failback says; then this is cleared.
 	// +optional
 	EgressFailingSince *metav1.Time `json:"egressFailingSince,omitempty"`
 

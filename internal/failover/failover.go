@@ -73,6 +73,9 @@ func Decide(in Input) Decision {
 	if d.Reason != v1.LockEgressFailure && d.Reason != v1.LockEgressRestored && !d.EgressFailing {
 		d.EgressFailing = in.Status.EgressFailingSince != nil
 	}
+	if d.Reason == v1.LockEgressRestored && d.To == in.Status.ActiveProvider {
+		d.Record = true // the first LLM provider serves again: the egress failure is over
+	}
 	if d.To == in.Status.ActiveProvider {
 		d.Move = false // the provider it names holds the lock already
 		if !d.Record {
@@ -149,26 +152,33 @@ func egressFailure(in Input) (Decision, bool) {
 	if listed(in.Spec, v1.ProviderBaseline) {
 		d.Move, d.To = true, v1.ProviderBaseline
 	} else {
-		d.Stranded = msg
+		d.Record, d.Stranded = true, msg // no move, but the audit trail says why nothing moves
 	}
 	return d, true
 }
 
-// egressRestored returns the lock, after an egress failure, to the first
-// LLM provider a probe has reached since, whatever spec.failback says.
+// egressRestored returns the lock, after an egress failure, to the best
+// LLM provider a probe has reached since, whatever spec.failback says. The
+// egress failure ends when that is the first LLM provider; until then a
+// probe that reaches a higher one brings the lock up again, and on an LLM
+// provider the other rules apply meanwhile.
 func egressRestored(in Input) (Decision, bool) {
 	since := in.Status.EgressFailingSince
 	if since == nil {
 		return Decision{}, false
 	}
-	for _, p := range configuredLLM(in) {
-		if Eligible(in, p) && probedSince(in.Status, p, since.Time) {
-			return Decision{Move: true, Record: true, To: p, Reason: v1.LockEgressRestored,
-				Message: fmt.Sprintf("a probe reached %s again after the egress failure that began %s",
-					p, since.UTC().Format(time.RFC3339))}, true
+	for i, p := range configuredLLM(in) {
+		if !Eligible(in, p) || !probedSince(in.Status, p, since.Time) {
+			continue
 		}
+		if p == in.Status.ActiveProvider && i > 0 {
+			break // the best one reachable serves already
+		}
+		return Decision{Move: true, Record: p != in.Status.ActiveProvider, To: p, Reason: v1.LockEgressRestored,
+			EgressFailing: i > 0, Message: fmt.Sprintf("a probe reached %s again after the egress failure that began %s",
+				p, since.UTC().Format(time.RFC3339))}, true
 	}
-	return Decision{To: in.Status.ActiveProvider, EgressFailing: true}, true
+	return Decision{To: in.Status.ActiveProvider, EgressFailing: true}, in.Status.ActiveProvider == v1.ProviderBaseline
 }
 
 // EgressFailing reports whether most configured LLM providers (at least
@@ -239,14 +249,15 @@ func times(n int32) string {
 // NeedsConfirmation reports whether the lock must confirm the active
 // provider's failures with a completion probe before it blames the
 // provider: some failures are counted, not yet enough, and fewer Forecasts
-// have tried the provider in this epoch than the threshold, so they alone
-// may never reach it, or one tenant's data may be the cause.
+// have tried the provider since its last success than the threshold, so
+// they alone may never reach it, or one tenant's data may be the cause.
 func NeedsConfirmation(in Input) bool {
 	threshold := max(in.Spec.FailureThreshold, 1)
+	f := in.Failures
 	return in.Status.ActiveProvider != "" && in.Status.ActiveProvider != v1.ProviderBaseline &&
 		in.Status.Override == "" && in.Spec.Override == "" &&
-		!in.Failures.Rejected && in.Failures.Count > 0 && in.Failures.Count < threshold &&
-		in.Failures.Attempted < threshold
+		!f.Rejected && f.Count > 0 && f.Count < threshold && f.Attempted < threshold &&
+		f.Forecasts+f.Probes > 0 // a rate-limited provider is not asked again before its wait
 }
 
 // failback returns the lock, with failback Automatic, to the first provider

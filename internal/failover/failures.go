@@ -26,8 +26,14 @@ type Failures struct {
 	// Probes is the active provider's failed probes in a row.
 	Probes int32
 	// Attempted is the number of distinct Forecasts that tried the active
-	// provider in this epoch, whatever the outcome.
+	// provider since its last success, whatever the outcome: when they are
+	// fewer than the threshold, they alone may never reach it, and the lock
+	// confirms with a probe.
 	Attempted int32
+	// Pauses is the longest run of rate limits one Forecast met in a row
+	// after the last success, each after the wait the previous one asked
+	// for: the pauses in a row, which count once each.
+	Pauses int32
 	// Rejected is true when one of the counted attempts was a rejection.
 	Rejected bool
 	// Last describes the newest counted failure, for the audit trail, and
@@ -45,7 +51,7 @@ func (f Failures) Tally() string {
 		parts = append(parts, plural(f.Forecasts, "Forecast"))
 	}
 	if f.Paused {
-		parts = append(parts, "1 rate-limit pause")
+		parts = append(parts, plural(f.Pauses, "rate-limit pause"))
 	}
 	if f.Probes > 0 {
 		parts = append(parts, plural(f.Probes, "failed probe"))
@@ -73,8 +79,10 @@ func plural(n int32, word string) string {
 //   - each Forecast counts once, however long its streak, so one tenant's
 //     data cannot reach the threshold alone;
 //   - rate limits count once together: one pause, however many Forecasts
-//     it held;
-//   - each failed probe in a row counts once;
+//     it held; a Forecast limited again after the wait it was given is the
+//     next pause in a row;
+//   - each failed probe in a row after the last success counts once, and a
+//     probe the provider rejects (a revoked key) is a rejection;
 //   - invalid input (the Forecast's own data) and refused status writes
 //     never count; a rejection (bad key, unknown model, spent quota) sets
 //     Rejected, which moves the lock at once.
@@ -89,21 +97,21 @@ func CountFailures(st v1.ProviderLockStatus, lockUID types.UID, attempts []v1.At
 		lastSuccess = active.LastConfirmedTime.Time
 	}
 	for _, a := range attempts {
-		if !current(a) || a.Outcome == v1.OutcomeWriteRefused {
-			continue
-		}
-		f.Attempted++
-		if a.Outcome == v1.OutcomeSucceeded && a.Time.After(lastSuccess) {
+		if current(a) && a.Outcome == v1.OutcomeSucceeded && a.Time.After(lastSuccess) {
 			lastSuccess = a.Time.Time
 		}
 	}
 	var newest time.Time
 	for _, a := range attempts {
-		if !current(a) || !counts(a.Class) || !a.Time.After(lastSuccess) {
+		if !current(a) || a.Outcome == v1.OutcomeWriteRefused || !a.Time.After(lastSuccess) {
+			continue
+		}
+		f.Attempted++
+		if !counts(a.Class) {
 			continue
 		}
 		if a.Class == v1.ClassRateLimited {
-			f.Paused = true
+			f.Paused, f.Pauses = true, max(f.Pauses, a.ConsecutiveFailures, 1)
 		} else {
 			f.Forecasts++
 		}
@@ -115,14 +123,12 @@ func CountFailures(st v1.ProviderLockStatus, lockUID types.UID, attempts []v1.At
 			}
 		}
 	}
-	f.Count = f.Forecasts
-	if f.Paused {
-		f.Count++
-	}
-	if active != nil && active.ProbeFailures > 0 {
+	f.Count = f.Forecasts + f.Pauses
+	if active != nil && active.ProbeFailures > 0 && active.LastProbeTime != nil && active.LastProbeTime.After(lastSuccess) {
 		f.Probes = active.ProbeFailures
 		f.Count += active.ProbeFailures
-		if active.LastProbeTime != nil && active.LastProbeTime.After(newest) {
+		f.Rejected = f.Rejected || active.LastProbeClass == v1.ClassRejected
+		if active.LastProbeTime.After(newest) {
 			f.Last = "health probe failed: " + active.LastError
 			f.LastClass, f.LastTime = active.LastProbeClass, active.LastProbeTime.Time
 		}

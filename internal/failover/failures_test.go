@@ -41,7 +41,7 @@ func TestCountFailures(t *testing.T) {
 		want      Failures
 	}{
 		{name: "nothing failed", attempts: []v1.Attempt{attempt("openai", 2, "", 0, 1)},
-			want: Failures{Attempted: 1}},
+			want: Failures{}},
 		{name: "each Forecast counts once, however long its streak", attempts: []v1.Attempt{
 			attempt("openai", 2, v1.ClassTransient, 7, 5),
 			attempt("openai", 2, v1.ClassInvalidOutput, 1, 6),
@@ -51,19 +51,23 @@ func TestCountFailures(t *testing.T) {
 		}, want: Failures{Count: 1, Forecasts: 1, Attempted: 1, Last: "m RequestCaused", LastClass: v1.ClassRequestCaused}},
 		{name: "rate limits count once together: one pause", attempts: []v1.Attempt{
 			attempt("openai", 2, v1.ClassRateLimited, 1, 5),
-			attempt("openai", 2, v1.ClassRateLimited, 3, 6),
+			attempt("openai", 2, v1.ClassRateLimited, 1, 6),
 			attempt("openai", 2, v1.ClassRateLimited, 1, 7),
 			attempt("openai", 2, v1.ClassTransient, 1, 4),
-		}, want: Failures{Count: 2, Forecasts: 1, Paused: true, Attempted: 4, Last: "m RateLimited", LastClass: v1.ClassRateLimited}},
+		}, want: Failures{Count: 2, Forecasts: 1, Paused: true, Pauses: 1, Attempted: 4, Last: "m RateLimited", LastClass: v1.ClassRateLimited}},
+		{name: "a Forecast limited again after its wait is the next pause in a row", attempts: []v1.Attempt{
+			attempt("openai", 2, v1.ClassRateLimited, 1, 5),
+			attempt("openai", 2, v1.ClassRateLimited, 3, 6),
+		}, want: Failures{Count: 3, Paused: true, Pauses: 3, Attempted: 2, Last: "m RateLimited", LastClass: v1.ClassRateLimited}},
 		{name: "a success resets the count for older failures", attempts: []v1.Attempt{
 			attempt("openai", 2, v1.ClassTransient, 2, 5),
 			attempt("openai", 2, "", 0, 7),
 			attempt("openai", 2, v1.ClassUnreachable, 1, 9),
-		}, want: Failures{Count: 1, Forecasts: 1, Attempted: 3, Last: "m Unreachable", LastClass: v1.ClassUnreachable}},
+		}, want: Failures{Count: 1, Forecasts: 1, Attempted: 1, Last: "m Unreachable", LastClass: v1.ClassUnreachable}},
 		{name: "a confirming completion probe resets it too", attempts: []v1.Attempt{
 			attempt("openai", 2, v1.ClassInvalidOutput, 3, 5),
 		}, providers: []v1.ProviderStatus{{Name: "openai", LastConfirmedTime: &confirmed}},
-			want: Failures{Attempted: 1}},
+			want: Failures{}},
 		{name: "other epochs, providers and lock incarnations are fenced off", attempts: []v1.Attempt{
 			attempt("openai", 1, v1.ClassTransient, 5, 5),
 			attempt("baseline", 2, v1.ClassTransient, 5, 5),
@@ -72,6 +76,13 @@ func TestCountFailures(t *testing.T) {
 		{name: "invalid input and refused writes never count", attempts: []v1.Attempt{
 			attempt("openai", 2, v1.ClassInvalidInput, 4, 5), refused,
 		}, want: Failures{Attempted: 1}},
+		{name: "failed probes before a success do not count", attempts: []v1.Attempt{
+			attempt("openai", 2, "", 0, 30),
+		}, providers: []v1.ProviderStatus{{Name: "openai", ProbeFailures: 3, LastProbeTime: &probed, LastProbeClass: v1.ClassTransient}},
+			want: Failures{}},
+		{name: "a probe the provider rejects is a rejection", providers: []v1.ProviderStatus{
+			{Name: "openai", ProbeFailures: 1, LastProbeTime: &probed, LastError: "Unauthorized", LastProbeClass: v1.ClassRejected},
+		}, want: Failures{Count: 1, Probes: 1, Rejected: true, Last: "health probe failed: Unauthorized", LastClass: v1.ClassRejected}},
 		{name: "a rejection is flagged", attempts: []v1.Attempt{
 			attempt("openai", 2, v1.ClassRejected, 1, 5),
 		}, want: Failures{Count: 1, Forecasts: 1, Attempted: 1, Rejected: true, Last: "m Rejected", LastClass: v1.ClassRejected}},
@@ -98,7 +109,7 @@ func TestCountFailures(t *testing.T) {
 }
 
 func TestTally(t *testing.T) {
-	f := Failures{Count: 4, Forecasts: 2, Paused: true, Probes: 1}
+	f := Failures{Count: 4, Forecasts: 2, Paused: true, Pauses: 1, Probes: 1}
 	if got, want := f.Tally(), "2 Forecasts, 1 rate-limit pause, 1 failed probe"; got != want {
 		t.Errorf("Tally() = %q, want %q", got, want)
 	}
@@ -131,16 +142,24 @@ func TestNeedsConfirmation(t *testing.T) {
 		change func(*Input)
 		want   bool
 	}{
-		{"one Forecast failed, one tried", func(in *Input) { in.Failures = Failures{Count: 1, Attempted: 1} }, true},
+		{"one Forecast failed, one tried", func(in *Input) { in.Failures = Failures{Count: 1, Forecasts: 1, Attempted: 1} }, true},
+		{"one failed probe", func(in *Input) { in.Failures = Failures{Count: 1, Probes: 1} }, true},
+		{"only a rate-limit pause: not asked again before its wait", func(in *Input) {
+			in.Failures = Failures{Count: 1, Paused: true, Pauses: 1, Attempted: 1}
+		}, false},
 		{"nothing failed", func(in *Input) { in.Failures = Failures{Attempted: 1} }, false},
-		{"enough Forecasts tried to decide on their own", func(in *Input) { in.Failures = Failures{Count: 1, Attempted: 3} }, false},
-		{"the threshold is reached", func(in *Input) { in.Failures = Failures{Count: 3, Attempted: 1} }, false},
-		{"a rejection needs no confirmation", func(in *Input) { in.Failures = Failures{Count: 1, Attempted: 1, Rejected: true} }, false},
+		{"enough Forecasts tried since the last success to decide on their own", func(in *Input) {
+			in.Failures = Failures{Count: 1, Forecasts: 1, Attempted: 3}
+		}, false},
+		{"the threshold is reached", func(in *Input) { in.Failures = Failures{Count: 3, Forecasts: 3, Attempted: 1} }, false},
+		{"a rejection needs no confirmation", func(in *Input) {
+			in.Failures = Failures{Count: 1, Forecasts: 1, Attempted: 1, Rejected: true}
+		}, false},
 		{"baseline is never probed", func(in *Input) {
-			in.Status.ActiveProvider, in.Failures = "baseline", Failures{Count: 1, Attempted: 1}
+			in.Status.ActiveProvider, in.Failures = "baseline", Failures{Count: 1, Forecasts: 1, Attempted: 1}
 		}, false},
 		{"an override in effect is not second-guessed", func(in *Input) {
-			in.Spec.Override, in.Status.Override, in.Failures = "openai", "openai", Failures{Count: 1, Attempted: 1}
+			in.Spec.Override, in.Status.Override, in.Failures = "openai", "openai", Failures{Count: 1, Forecasts: 1, Attempted: 1}
 		}, false},
 	}
 	for _, tt := range tests {

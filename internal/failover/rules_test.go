@@ -276,3 +276,33 @@ func TestRuleOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestEgressRestoredStepByStep: when a lower LLM provider is reachable
+// first, it serves, and the egress failure lasts until the first one is
+// reached again.
+func TestEgressRestoredStepByStep(t *testing.T) {
+	since := metav1.NewTime(now.Add(-time.Minute))
+	probed := metav1.NewTime(now)
+	in := Input{Spec: v1.ProviderLockSpec{Providers: spec("openai", "gemini", "groq", "baseline").Providers, Failback: v1.FailbackManual},
+		Status: v1.ProviderLockStatus{ActiveProvider: "baseline", Epoch: 2, EgressFailingSince: &since,
+			Providers: []v1.ProviderStatus{{Name: "groq", LastProbeTime: &probed}}}, Now: now}
+	d := Decide(in)
+	if !d.Move || d.To != "groq" || d.Reason != v1.LockEgressRestored || !d.EgressFailing {
+		t.Fatalf("groq reachable first: Decide() = %+v, want a move to groq, the egress failure still on", d)
+	}
+	apply(&in, d)
+	if d := Decide(in); d.Move || !d.EgressFailing {
+		t.Fatalf("on groq, openai still unreachable: Decide() = %+v, want no move", d)
+	}
+	in.Failures = Failures{Count: 3, Forecasts: 3}
+	in.Spec.FailureThreshold = 3
+	if d := Decide(in); d.Reason != v1.LockFailureThreshold {
+		t.Fatalf("on an LLM provider the other rules still apply: Decide() = %+v", d)
+	}
+	in.Failures = Failures{}
+	in.Status.Providers = append(in.Status.Providers, v1.ProviderStatus{Name: "openai", LastProbeTime: &probed})
+	d = Decide(in)
+	if !d.Move || d.To != "openai" || d.Reason != v1.LockEgressRestored || d.EgressFailing {
+		t.Fatalf("openai reachable: Decide() = %+v, want a move back to openai that ends the egress failure", d)
+	}
+}
