@@ -109,13 +109,6 @@ func (r *ForecastReconciler) decide(ctx context.Context, fc *v1.Forecast) (outco
 	return outcome{state: succeeded, attempt: attempt, result: &res, target: t, hash: hash}, nil
 }
 
-func halted(err error) (outcome, error) {
-	if out, ok := haltOutcome(err); ok {
-		return out, nil
-	}
-	return outcome{}, err
-}
-
 // cacheLag is how long a reconcile that read a stale Forecast from the cache
 // waits for the cache to catch up.
 const cacheLag = 250 * time.Millisecond

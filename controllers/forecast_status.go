@@ -38,20 +38,20 @@ type stallError struct{ reason, message string }
 
 func (e *stallError) Error() string { return e.message }
 
-// haltOutcome turns the error of a step before any provider call into an
-// outcome, or returns false for an error of the API server.
-func haltOutcome(err error) (outcome, bool) {
+// halted turns the error of a step before any provider call into an
+// outcome; an error of the API server is returned as it is.
+func halted(err error) (outcome, error) {
 	var (
 		wait  *waitError
 		stall *stallError
 	)
 	switch {
 	case errors.As(err, &wait):
-		return outcome{state: waiting, reason: wait.reason, message: wait.message}, true
+		return outcome{state: waiting, reason: wait.reason, message: wait.message}, nil
 	case errors.As(err, &stall):
-		return outcome{state: stalled, reason: stall.reason, message: stall.message}, true
+		return outcome{state: stalled, reason: stall.reason, message: stall.message}, nil
 	}
-	return outcome{}, false
+	return outcome{}, err
 }
 
 // retryDelay is the wait after the n-th consecutive failure, and a note for

@@ -118,3 +118,22 @@ func unquoteObject(raw string) (string, bool) {
 	inner = strings.TrimSpace(inner)
 	return inner, strings.HasPrefix(inner, "{")
 }
+
+// HasObject reports whether text holds a complete, strictly valid JSON
+// object, plain or among prose, with none of the repairs Normalize makes.
+// The completion probe judges an answer by it.
+func HasObject(text string) bool {
+	start := 0
+	for range maxCandidates {
+		i := strings.IndexByte(text[start:], '{')
+		if i < 0 {
+			return false
+		}
+		i += start
+		if end := matchObject(text, i); end > 0 && json.Valid([]byte(text[i:end])) {
+			return true
+		}
+		start = i + 1
+	}
+	return false
+}

@@ -73,9 +73,6 @@ func Decide(in Input) Decision {
 	if d.Reason != v1.LockEgressFailure && d.Reason != v1.LockEgressRestored && !d.EgressFailing {
 		d.EgressFailing = in.Status.EgressFailingSince != nil
 	}
-	if d.Reason == v1.LockEgressRestored && d.To == in.Status.ActiveProvider {
-		d.Record = true // the first LLM provider serves again: the egress failure is over
-	}
 	if d.To == in.Status.ActiveProvider {
 		d.Move = false // the provider it names holds the lock already
 		if !d.Record {
@@ -174,7 +171,7 @@ func egressRestored(in Input) (Decision, bool) {
 		if p == in.Status.ActiveProvider && i > 0 {
 			break // the best one reachable serves already
 		}
-		return Decision{Move: true, Record: p != in.Status.ActiveProvider, To: p, Reason: v1.LockEgressRestored,
+		return Decision{Move: true, Record: true, To: p, Reason: v1.LockEgressRestored,
 			EgressFailing: i > 0, Message: fmt.Sprintf("a probe reached %s again after the egress failure that began %s",
 				p, since.UTC().Format(time.RFC3339))}, true
 	}

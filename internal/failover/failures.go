@@ -17,12 +17,9 @@ type Failures struct {
 	// once each, a rate-limit pause once, and failed probes once each.
 	Count int32
 	// Forecasts is the number of distinct Forecasts whose latest attempt in
-	// this epoch failed after the provider's last success (a rate-limit
-	// pause is not among them: it counts once, as Paused).
+	// this epoch failed after the provider's last success (rate limits are
+	// not among them: they count as Pauses).
 	Forecasts int32
-	// Paused is true when rate limits after the last success count as one
-	// pause.
-	Paused bool
 	// Probes is the active provider's failed probes in a row.
 	Probes int32
 	// Attempted is the number of distinct Forecasts that tried the active
@@ -50,7 +47,7 @@ func (f Failures) Tally() string {
 	if f.Forecasts > 0 {
 		parts = append(parts, plural(f.Forecasts, "Forecast"))
 	}
-	if f.Paused {
+	if f.Pauses > 0 {
 		parts = append(parts, plural(f.Pauses, "rate-limit pause"))
 	}
 	if f.Probes > 0 {
@@ -111,7 +108,7 @@ func CountFailures(st v1.ProviderLockStatus, lockUID types.UID, attempts []v1.At
 			continue
 		}
 		if a.Class == v1.ClassRateLimited {
-			f.Paused, f.Pauses = true, max(f.Pauses, a.ConsecutiveFailures, 1)
+			f.Pauses = max(f.Pauses, a.ConsecutiveFailures, 1)
 		} else {
 			f.Forecasts++
 		}

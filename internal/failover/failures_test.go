@@ -54,11 +54,11 @@ func TestCountFailures(t *testing.T) {
 			attempt("openai", 2, v1.ClassRateLimited, 1, 6),
 			attempt("openai", 2, v1.ClassRateLimited, 1, 7),
 			attempt("openai", 2, v1.ClassTransient, 1, 4),
-		}, want: Failures{Count: 2, Forecasts: 1, Paused: true, Pauses: 1, Attempted: 4, Last: "m RateLimited", LastClass: v1.ClassRateLimited}},
+		}, want: Failures{Count: 2, Forecasts: 1, Pauses: 1, Attempted: 4, Last: "m RateLimited", LastClass: v1.ClassRateLimited}},
 		{name: "a Forecast limited again after its wait is the next pause in a row", attempts: []v1.Attempt{
 			attempt("openai", 2, v1.ClassRateLimited, 1, 5),
 			attempt("openai", 2, v1.ClassRateLimited, 3, 6),
-		}, want: Failures{Count: 3, Paused: true, Pauses: 3, Attempted: 2, Last: "m RateLimited", LastClass: v1.ClassRateLimited}},
+		}, want: Failures{Count: 3, Pauses: 3, Attempted: 2, Last: "m RateLimited", LastClass: v1.ClassRateLimited}},
 		{name: "a success resets the count for older failures", attempts: []v1.Attempt{
 			attempt("openai", 2, v1.ClassTransient, 2, 5),
 			attempt("openai", 2, "", 0, 7),
@@ -109,7 +109,7 @@ func TestCountFailures(t *testing.T) {
 }
 
 func TestTally(t *testing.T) {
-	f := Failures{Count: 4, Forecasts: 2, Paused: true, Pauses: 1, Probes: 1}
+	f := Failures{Count: 4, Forecasts: 2, Pauses: 1, Probes: 1}
 	if got, want := f.Tally(), "2 Forecasts, 1 rate-limit pause, 1 failed probe"; got != want {
 		t.Errorf("Tally() = %q, want %q", got, want)
 	}
@@ -145,7 +145,7 @@ func TestNeedsConfirmation(t *testing.T) {
 		{"one Forecast failed, one tried", func(in *Input) { in.Failures = Failures{Count: 1, Forecasts: 1, Attempted: 1} }, true},
 		{"one failed probe", func(in *Input) { in.Failures = Failures{Count: 1, Probes: 1} }, true},
 		{"only a rate-limit pause: not asked again before its wait", func(in *Input) {
-			in.Failures = Failures{Count: 1, Paused: true, Pauses: 1, Attempted: 1}
+			in.Failures = Failures{Count: 1, Pauses: 1, Attempted: 1}
 		}, false},
 		{"nothing failed", func(in *Input) { in.Failures = Failures{Attempted: 1} }, false},
 		{"enough Forecasts tried since the last success to decide on their own", func(in *Input) {

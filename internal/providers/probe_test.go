@@ -224,24 +224,3 @@ func TestBaselineProbeCompletion(t *testing.T) {
 		t.Errorf("baseline ProbeCompletion = %v, want nil", err)
 	}
 }
-
-func TestJSONObjectIn(t *testing.T) {
-	tests := map[string]bool{
-		`{"ok":true}`:                           true,
-		`{"a":"}"}`:                             true,
-		`{"a":"\"}"}`:                           true,
-		`{"a":{"b":[1,{}]}} tail`:               true,
-		"```json\n{}\n```":                      true,
-		`{ not json } {"ok":true}`:              true,
-		`{"a":"}`:                               false,
-		`}{`:                                    false,
-		``:                                      false,
-		`["x"]`:                                 false,
-		strings.Repeat("{", 20) + `{"ok":true}`: false, // past the candidates tried
-	}
-	for text, want := range tests {
-		if got := jsonObjectIn(text); got != want {
-			t.Errorf("jsonObjectIn(%q) = %v, want %v", text, got, want)
-		}
-	}
-}
