@@ -19,6 +19,6 @@ func WriteResult(fc *v1.Forecast, res engine.Result) {
 		Outcome: v1.OutcomeSucceeded, Reason: v1.SucceededReason, Message: strings.Repeat("m", 1024),
 		InputHash: strings.Repeat("f", 32), LockUID: "3f2504e0-4f89-11d3-9a0c-0305e82c3301"}
 	t := target{spec: v1.ProviderSpec{Name: v1.ProviderHuggingFace}, model: "meta-llama/Llama-3.3-70B-Instruct", epoch: math.MaxInt64}
-	writeResult(fc, t, res, fc.Status.LastAttempt.InputHash)
+	writeResult(fc, t, strings.Repeat("m", 256), res, fc.Status.LastAttempt.InputHash)
 	markFresh(fc, now.Add(time.Hour))
 }

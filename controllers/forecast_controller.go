@@ -96,7 +96,7 @@ func (r *ForecastReconciler) decide(ctx context.Context, fc *v1.Forecast) (outco
 	}
 
 	started := time.Now()
-	res, err := r.forecast(ctx, t, data)
+	res, model, err := r.forecast(ctx, t, data)
 	f := failureOf(err)
 	if err != nil && f == nil {
 		return outcome{}, err
@@ -106,7 +106,7 @@ func (r *ForecastReconciler) decide(ctx context.Context, fc *v1.Forecast) (outco
 	if f != nil {
 		return failedOutcome(attempt, note), nil
 	}
-	return outcome{state: succeeded, attempt: attempt, result: &res, target: t, hash: hash}, nil
+	return outcome{state: succeeded, attempt: attempt, result: &res, target: t, model: model, hash: hash}, nil
 }
 
 // cacheLag is how long a reconcile that read a stale Forecast from the cache

@@ -70,7 +70,7 @@ var _ = Describe("the Forecast controller", func() {
 
 		st := got.Status
 		Expect(st.Provider).To(Equal(v1.ProviderBaseline))
-		Expect(st.Model).To(Equal("damped-trend-ets"))
+		Expect(st.Model).To(Equal("baseline/theta+ets-AAN"), "the model the baseline chose for a steady rise")
 		Expect(st.LockEpoch).To(Equal(getLock(ctx).Status.Epoch))
 		Expect(st.Predictions).To(HaveLen(6))
 		Expect(st.Predictions[0].Period).To(Equal("2026-01"))
@@ -78,8 +78,8 @@ var _ = Describe("the Forecast controller", func() {
 		// baseline is deterministic: a steady rise with no capacity is a low
 		// risk, scored from the trend and the interval width alone.
 		Expect(st.RiskLevel).To(Equal(v1.RiskLow))
-		Expect(st.RiskScore).To(Equal(int32(22)))
-		Expect(st.Confidence).To(Equal(int32(88)))
+		Expect(st.RiskScore).To(Equal(int32(24)))
+		Expect(st.Confidence).To(Equal(int32(85)))
 		Expect(st.Summary).NotTo(BeEmpty())
 		Expect(st.InputHash).To(HaveLen(32))
 		Expect(st.NextRefreshAt.Time).To(Equal(st.GeneratedAt.Add(time.Hour)))

@@ -47,6 +47,7 @@ type outcome struct {
 	// result and its provenance, for succeeded.
 	result *engine.Result
 	target target
+	model  string // the model that answered
 	hash   string
 	// until is when a fresh result goes stale, or when a failed or
 	// backing-off Forecast may call again.
@@ -206,7 +207,7 @@ func apply(fc *v1.Forecast, out outcome) {
 		apimeta.RemoveStatusCondition(&fc.Status.Conditions, v1.ReconcilingCondition)
 		fc.Status.ObservedGeneration = fc.Generation // the verdict is about the current spec
 	case succeeded:
-		writeResult(fc, out.target, *out.result, out.hash)
+		writeResult(fc, out.target, out.model, *out.result, out.hash)
 		markFresh(fc, fc.Status.GeneratedAt.Add(refreshInterval(fc)))
 	case fresh:
 		markFresh(fc, out.until)

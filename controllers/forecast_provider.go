@@ -53,22 +53,33 @@ func (r *ForecastReconciler) resolveProvider(ctx context.Context) (target, error
 	return target{spec: spec, model: lock.Status.ActiveModel, epoch: lock.Status.Epoch, lockUID: lock.UID}, nil
 }
 
+// maxModelName is the longest model name status.model holds (the CRD's
+// bound); a provider reporting a longer one is recorded under the lock's.
+const maxModelName = 256
+
 // forecast calls the target provider with its timeout and normalizes the
-// answer. Its errors are *providers.Error or *engine.Error (failureOf
-// classifies them), or an error of the API server.
-func (r *ForecastReconciler) forecast(ctx context.Context, t target, data engine.Data) (engine.Result, error) {
+// answer; it also returns the model that answered, as the provider names it
+// (the baseline names the model it chose for the series), or the lock's.
+// Its errors are *providers.Error or *engine.Error (failureOf classifies
+// them), or an error of the API server.
+func (r *ForecastReconciler) forecast(ctx context.Context, t target, data engine.Data) (engine.Result, string, error) {
 	name := string(t.spec.Name)
 	p, err := r.client(ctx, t)
 	if err != nil {
-		return engine.Result{}, err
+		return engine.Result{}, "", err
 	}
 	callCtx, cancel := context.WithTimeout(ctx, durationOr(t.spec.Timeout, defaultTimeout))
 	defer cancel()
 	resp, err := p.Forecast(callCtx, providers.NewRequest(data))
 	if err != nil {
-		return engine.Result{}, providers.Classify(name, err)
+		return engine.Result{}, "", providers.Classify(name, err)
 	}
-	return engine.Normalize(resp.Text, data)
+	model := t.model
+	if len(resp.Model) > 0 && len(resp.Model) <= maxModelName {
+		model = resp.Model
+	}
+	res, err := engine.Normalize(resp.Text, data)
+	return res, model, err
 }
 
 // client builds the provider client with the key its Secret holds now, so a

@@ -71,10 +71,10 @@ func retryDelay(n int32, hint time.Duration) (time.Duration, string) {
 
 // writeResult stores a successful result; the attempt is already in
 // lastAttempt.
-func writeResult(fc *v1.Forecast, t target, res engine.Result, hash string) {
+func writeResult(fc *v1.Forecast, t target, model string, res engine.Result, hash string) {
 	now := fc.Status.LastAttempt.Time
 	st := &fc.Status
-	st.Provider, st.Model, st.LockEpoch = t.spec.Name, t.model, t.epoch
+	st.Provider, st.Model, st.LockEpoch = t.spec.Name, model, t.epoch
 	st.GeneratedAt = &now
 	st.InputHash = hash
 	st.RiskLevel, st.RiskScore, st.Confidence = v1.RiskLevel(res.RiskLevel), int32(res.RiskScore), int32(res.Confidence)

@@ -59,7 +59,7 @@ var _ = Describe("the ProviderLock controller", func() {
 		Eventually(func(g Gomega) {
 			lock := getLock(ctx)
 			g.Expect(lock.Status.ActiveProvider).To(Equal(v1.ProviderBaseline))
-			g.Expect(lock.Status.ActiveModel).To(Equal("damped-trend-ets"))
+			g.Expect(lock.Status.ActiveModel).To(Equal("auto"))
 			g.Expect(lock.Status.Epoch).To(Equal(int64(1)))
 			g.Expect(lock.Status.LockedAt).NotTo(BeNil())
 			g.Expect(lock.Status.ObservedGeneration).To(Equal(lock.Generation))

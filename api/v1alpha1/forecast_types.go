@@ -211,11 +211,16 @@ type Prediction struct {
 	// +required
 	Value Decimal `json:"value"`
 
-	// lower bound of the prediction interval.
+	// lower bound of the 80% prediction interval: the value is expected
+	// below it one period in ten. The baseline's intervals are measured to
+	// cover 79% of outcomes on the M3 competition's series
+	// (docs/accuracy.md); an LLM's are its own, or the baseline's width
+	// around its value when it gives none.
 	// +required
 	Lower Decimal `json:"lower"`
 
-	// upper bound of the prediction interval.
+	// upper bound of the 80% prediction interval: the value is expected
+	// above it one period in ten.
 	// +required
 	Upper Decimal `json:"upper"`
 }
@@ -319,8 +324,13 @@ type ForecastStatus struct {
 	// +optional
 	Provider ProviderName `json:"provider,omitempty"`
 
-	// model that produced the result.
+	// model that produced the result, as the provider reported it. The
+	// baseline chooses a model per series and names it, e.g.
+	// baseline/theta+ets-AAdN/multiplicative-season-12: Theta combined with
+	// damped-trend exponential smoothing, after removing a multiplicative
+	// season of 12 periods.
 	// +optional
+	// +kubebuilder:validation:MaxLength=256
 	Model string `json:"model,omitempty"`
 
 	// lockEpoch is the ProviderLock epoch the result was made under.

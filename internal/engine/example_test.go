@@ -49,7 +49,7 @@ func TestReadmeExample(t *testing.T) {
 	}
 
 	// The baseline of a constant series is that constant, interval zero.
-	base := baselineForecast(history, 3)
+	base := baselineForecast(history, 12, 3)
 	flat := baseline.Point{Value: 80, Lower: 80, Upper: 80}
 	if !slices.Equal(base, []baseline.Point{flat, flat, flat}) {
 		t.Errorf("baseline = %+v, want 80 with a zero-width interval", base)

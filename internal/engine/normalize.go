@@ -30,7 +30,7 @@ func Normalize(raw string, d Data) (Result, error) {
 	}
 	periods := d.Periods()
 	history := d.values()
-	base := baselineForecast(history, len(periods))
+	base := baselineForecast(history, d.SeasonLength(), len(periods))
 	preds, err := buildPredictions(ans.predictions, d.Period, periods, base, d.isCount())
 	if err != nil {
 		return Result{}, err
@@ -51,12 +51,13 @@ func Normalize(raw string, d Data) (Result, error) {
 	return r, nil
 }
 
-// baselineForecast is the baseline model's forecast for the requested
-// periods, or nil when the history cannot be fitted (Validate has already
-// refused such data, so nil is a safeguard). The coarse fit is enough for a
-// reference and keeps Normalize cheap.
-func baselineForecast(history []float64, horizon int) []baseline.Point {
-	m, err := baseline.FitCoarse(history)
+// baselineForecast is the baseline's forecast for the requested periods, or
+// nil when the history cannot be fitted (Validate has already refused such
+// data, so nil is a safeguard). It is the same forecast the baseline
+// provider makes, so an answer is judged against the season and trend the
+// data shows.
+func baselineForecast(history []float64, season, horizon int) []baseline.Point {
+	m, err := baseline.Fit(history, season)
 	if err != nil {
 		return nil
 	}

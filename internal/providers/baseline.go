@@ -11,13 +11,17 @@ import (
 	"github.com/bottleneck-io/bottleneck-operator/internal/baseline"
 )
 
-// BaselineModel names the model behind the baseline provider.
-const BaselineModel = "damped-trend-ets"
+// BaselineModel is the baseline's model in the lock: it chooses one per
+// series, and each answer names the one it chose ("baseline/theta+ets-AAdN",
+// see baseline.Fit), which the Forecast's status.model shows.
+const BaselineModel = "auto"
 
-// baselineProvider is the operator's own offline forecaster: a damped-trend
-// exponential smoothing model with prediction intervals. It needs no network
-// and no key, so the operator always produces a forecast. It answers in the
-// same JSON shape it asks the LLMs for, and goes through the same engine.
+// baselineProvider is the operator's own offline forecaster (package
+// baseline): seasonal decomposition, Theta combined with the best-fitting
+// exponential smoothing model, and 80% prediction intervals. It needs no
+// network and no key, so the operator always produces a forecast. It answers
+// in the same JSON shape it asks the LLMs for, and goes through the same
+// engine.
 type baselineProvider struct{}
 
 func newBaseline(Config) (Provider, error) { return baselineProvider{}, nil }
@@ -52,7 +56,7 @@ func (baselineProvider) Forecast(ctx context.Context, req Request) (Response, er
 	for i, p := range req.Data.History {
 		values[i] = p.Value
 	}
-	model, err := baseline.Fit(values)
+	model, err := baseline.Fit(values, req.Data.SeasonLength())
 	if err != nil {
 		return Response{}, &Error{Provider: "baseline", Class: InvalidInput, Reason: "UnusableHistory", Message: err.Error(), Err: err}
 	}
@@ -63,15 +67,29 @@ func (baselineProvider) Forecast(ctx context.Context, req Request) (Response, er
 		answer.Predictions[i] = baselinePrediction{Period: labels[i], Value: p.Value, Lower: p.Lower, Upper: p.Upper}
 	}
 	last := answer.Predictions[len(answer.Predictions)-1]
-	answer.Summary = fmt.Sprintf("Damped-trend exponential smoothing (alpha %.2f, beta %.2f, phi %.2f) on %d %s points projects %s by %s (%.0f%% interval %s to %s).",
-		model.Alpha, model.Beta, model.Phi, model.N, adjectives[req.Data.Period],
+	answer.Summary = fmt.Sprintf("%s, fitted to %d %s points %s, projects %s by %s (%.0f%% interval %s to %s).",
+		describeModel(model), model.N, adjectives[req.Data.Period], seasonNote(model),
 		formatValue(last.Value, req.Data.Unit), last.Period,
 		baseline.DefaultCoverage*100, formatValue(last.Lower, ""), formatValue(last.Upper, req.Data.Unit))
 	text, err := json.Marshal(answer)
 	if err != nil {
 		return Response{}, Classify("baseline", err)
 	}
-	return Response{Text: string(text), Model: BaselineModel, Latency: time.Since(start)}, nil
+	return Response{Text: string(text), Model: "baseline/" + model.Name, Latency: time.Since(start)}, nil
+}
+
+// describeModel names the combination in words.
+func describeModel(m *baseline.Model) string {
+	trend := map[string]string{"none": "no trend", "linear": "a linear trend", "damped": "a damped trend"}
+	return "Theta combined with exponential smoothing (" + trend[m.Trend] + ")"
+}
+
+// seasonNote says which season was removed, if any.
+func seasonNote(m *baseline.Model) string {
+	if m.Season == 0 {
+		return "with no season found"
+	}
+	return fmt.Sprintf("after removing a season of %d", m.Season)
 }
 
 // formatValue writes v rounded to three significant digits, without an
