@@ -70,6 +70,7 @@ func TestSeasonIsFoundOnlyWhereThereIsOne(t *testing.T) {
 		want   string
 	}{
 		{"monthly swing", seasonal(60, 1), 12, "/multiplicative-season-12"},
+		{"swing on a steep trend", steepSeasonal(60), 12, "/multiplicative-season-12"},
 		{"swing below zero", shift(seasonal(60, 1), -1000), 12, "/additive-season-12"},
 		{"noise only", noisyLinear(60, 100, 0, 5, 2), 12, ""},
 		{"trend only", noisyLinear(60, 100, 2, 5, 3), 12, ""},
@@ -85,6 +86,19 @@ func TestSeasonIsFoundOnlyWhereThereIsOne(t *testing.T) {
 			}
 		})
 	}
+}
+
+// steepSeasonal is a swing of ±50 on a trend of 3 a step, which hides the
+// season from the autocorrelations of the series itself.
+func steepSeasonal(n int) []float64 {
+	values := noisyLinear(n, 1000, 3, 10, 1)
+	for i := range values {
+		values[i] += 50 * math.Sin(2*math.Pi*float64(i)/12)
+	}
+	if seasonalAt(values, 12) {
+		panic("the trend no longer hides the season: the test case tests nothing")
+	}
+	return values
 }
 
 func shift(values []float64, by float64) []float64 {

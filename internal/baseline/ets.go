@@ -3,7 +3,6 @@ package baseline
 import (
 	"math"
 
-	"gonum.org/v1/gonum/optimize"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -43,7 +42,7 @@ const (
 
 // fitETS fits the model of the given trend by least squares on the one-step
 // errors, optimising the smoothing parameters and the initial state with
-// gonum's Nelder–Mead from a regression on the first values.
+// Nelder–Mead (minimize) from a regression on the first values.
 func fitETS(x []float64, kind trendKind) etsFit {
 	scale := seriesScale(x)
 	l0, b0 := startState(x)
@@ -70,15 +69,7 @@ func fitETS(x []float64, kind trendKind) etsFit {
 		x0[4] = logit(0.5)
 	}
 	cost := func(v []float64) float64 { return decode(v).run(x).sse / (scale * scale) }
-	best := x0
-	res, err := optimize.Minimize(optimize.Problem{Func: cost}, x0, &optimize.Settings{
-		FuncEvaluations: etsEvaluations,
-		Converger:       &optimize.FunctionConverge{Relative: 1e-6, Iterations: 20},
-	}, &optimize.NelderMead{SimplexSize: 0.5})
-	if err == nil && res.F < cost(x0) {
-		best = res.X
-	}
-	return decode(best).run(x)
+	return decode(minimize(cost, x0, etsEvaluations)).run(x)
 }
 
 // run smooths x from the model's initial state and returns the model with
@@ -127,12 +118,17 @@ func (f etsFit) parameters() int {
 
 // aicc is the corrected Akaike information criterion of the fit under
 // Gaussian errors (+Inf when the series is too short for it).
-func (f etsFit) aicc() float64 {
-	k, n := float64(f.parameters()), float64(f.n)
-	if n-k-1 <= 0 {
+func (f etsFit) aicc() float64 { return aicc(f.sse, f.n, f.parameters()) }
+
+// aicc is the corrected Akaike information criterion of a least-squares fit
+// of n values with k estimated parameters and the given sum of squared
+// errors, under Gaussian errors (+Inf when n is too short for k).
+func aicc(sse float64, n, k int) float64 {
+	nf, kf := float64(n), float64(k)
+	if nf-kf-1 <= 0 {
 		return math.Inf(1)
 	}
-	return n*math.Log(max(f.sse, 1e-300)/n) + 2*k + 2*k*(k+1)/(n-k-1)
+	return nf*math.Log(max(sse, 1e-300)/nf) + 2*kf + 2*kf*(kf+1)/(nf-kf-1)
 }
 
 // initWindow is how many leading values the initial state is regressed on:

@@ -86,14 +86,25 @@ func Fit(values []float64, seasonLength int) (*Model, error) {
 	if err := checkValues(values); err != nil {
 		return nil, err
 	}
-	m := &Model{N: len(values), adjusted: values}
-	if isSeasonal(values, seasonLength) {
+	m := &Model{N: len(values)}
+	var c candidate
+	switch {
+	case seasonLength <= 1 || len(values) < 3*seasonLength:
+		c = fitCandidate(values, nil)
+	case isSeasonal(values, seasonLength):
 		s := decompose(values, seasonLength)
-		m.season, m.Season, m.adjusted = &s, seasonLength, s.adjust(values)
+		c = fitCandidate(values, &s)
+	default: // the test found none: the season stays if it pays for its indices
+		s := decompose(values, seasonLength)
+		c = fitCandidate(values, nil)
+		if sc := fitCandidate(values, &s); sc.aicc < c.aicc {
+			c = sc
+		}
 	}
-	fits := []etsFit{fitETS(m.adjusted, trendNone), fitETS(m.adjusted, trendLinear), fitETS(m.adjusted, trendDamped)}
-	m.theta = newTheta(m.adjusted, fits[0])
-	m.ets = slices.MinFunc(fits, func(a, b etsFit) int { return compareFloat(a.aicc(), b.aicc()) })
+	m.adjusted, m.theta, m.ets, m.season = c.adjusted, c.theta, c.ets, c.season
+	if c.season != nil {
+		m.Season = seasonLength
+	}
 	m.sesTrace, m.etsTrace = make([]state, m.N), make([]state, m.N)
 	m.theta.ses.trace(m.adjusted, m.sesTrace)
 	m.ets.trace(m.adjusted, m.etsTrace)
@@ -103,6 +114,51 @@ func Fit(values []float64, seasonLength int) (*Model, error) {
 		m.Name += fmt.Sprintf("/%s-season-%d", m.season.kind(), seasonLength)
 	}
 	return m, nil
+}
+
+// candidate is the models fitted to a series with or without its season.
+type candidate struct {
+	season   *season
+	adjusted []float64
+	theta    thetaFit
+	ets      etsFit  // the ETS model with the smallest AICc
+	aicc     float64 // its AICc for the series itself, the season counted
+}
+
+// fitCandidate fits the ETS models and Theta to values with the season s
+// removed (s nil: as they are).
+func fitCandidate(values []float64, s *season) candidate {
+	c := candidate{season: s, adjusted: values}
+	if s != nil {
+		c.adjusted = s.adjust(values)
+	}
+	fits := []etsFit{fitETS(c.adjusted, trendNone), fitETS(c.adjusted, trendLinear), fitETS(c.adjusted, trendDamped)}
+	c.theta = newTheta(c.adjusted, fits[0])
+	c.ets = slices.MinFunc(fits, func(a, b etsFit) int { return compareFloat(a.aicc(), b.aicc()) })
+	c.aicc = c.ets.aicc()
+	if s != nil {
+		c.aicc = aicc(seasonalSSE(c.ets, c.adjusted, s), len(values), c.ets.parameters()+s.m-1)
+	}
+	return c
+}
+
+// seasonalSSE is the sum of f's squared one-step errors on the series
+// itself, the season put back on each forecast.
+func seasonalSSE(f etsFit, adjusted []float64, s *season) float64 {
+	l, b := f.start.level, f.start.trend
+	var sse float64
+	for t, y := range adjusted {
+		fc := l + f.phi*b
+		e := y - fc
+		if s.multiplicative {
+			sse += (e * s.at(t)) * (e * s.at(t))
+		} else {
+			sse += e * e
+		}
+		l = fc + f.alpha*e
+		b = f.phi*b + f.beta*e
+	}
+	return sse
 }
 
 // compareFloat orders a before b when it is smaller; ties, NaN included,
