@@ -23,25 +23,30 @@ func minimize(f func([]float64) float64, x0 []float64, maxEvals int) []float64 {
 		x []float64
 		f float64
 	}
+	// One backing array: d+1 vertices, the centroid and three trial points.
+	buf := make([]float64, (d+5)*d)
+	slot := func(i int) []float64 { return buf[i*d : (i+1)*d : (i+1)*d] }
 	simplex := make([]vertex, d+1)
 	evals := 0
-	eval := func(x []float64) vertex { evals++; return vertex{x, f(x)} }
-	simplex[0] = eval(slices.Clone(x0))
-	for i := range d {
-		x := slices.Clone(x0)
-		x[i] += nmSimplex
-		simplex[i+1] = eval(x)
+	for i := range simplex {
+		x := slot(i)
+		copy(x, x0)
+		if i > 0 {
+			x[i-1] += nmSimplex
+		}
+		simplex[i] = vertex{x, f(x)}
+		evals++
 	}
-	byValue := func(a, b vertex) int { return compareFloat(a.f, b.f) }
-	centroid := make([]float64, d)
-	// along returns centroid + t·(centroid − worst).
-	along := func(worst []float64, t float64) []float64 {
-		x := make([]float64, d)
+	centroid, reflected, expanded, contracted := slot(d+1), slot(d+2), slot(d+3), slot(d+4)
+	// trial sets x to centroid + t·(centroid − worst) and returns f there.
+	trial := func(x, worst []float64, t float64) float64 {
 		for i := range x {
 			x[i] = centroid[i] + t*(centroid[i]-worst[i])
 		}
-		return x
+		evals++
+		return f(x)
 	}
+	byValue := func(a, b vertex) int { return compareFloat(a.f, b.f) }
 	best, stall := simplex[0].f, 0
 	for evals < maxEvals && stall < nmStall {
 		slices.SortStableFunc(simplex, byValue)
@@ -56,23 +61,28 @@ func minimize(f func([]float64) float64, x0 []float64, maxEvals int) []float64 {
 				centroid[i] += c / float64(d)
 			}
 		}
-		worst := simplex[d]
-		r := eval(along(worst.x, nmReflect))
+		worst := &simplex[d]
+		fr := trial(reflected, worst.x, nmReflect)
 		switch {
-		case r.f < simplex[0].f:
-			if e := eval(along(worst.x, nmExpand)); e.f < r.f {
-				r = e
+		case fr < simplex[0].f:
+			if fe := trial(expanded, worst.x, nmExpand); fe < fr {
+				copy(worst.x, expanded)
+				worst.f = fe
+			} else {
+				copy(worst.x, reflected)
+				worst.f = fr
 			}
-			simplex[d] = r
-		case r.f < simplex[d-1].f:
-			simplex[d] = r
+		case fr < simplex[d-1].f:
+			copy(worst.x, reflected)
+			worst.f = fr
 		default:
 			t := -nmContract // inside contraction
-			if r.f < worst.f {
+			if fr < worst.f {
 				t = nmContract // outside
 			}
-			if c := eval(along(worst.x, t)); c.f < min(r.f, worst.f) {
-				simplex[d] = c
+			if fc := trial(contracted, worst.x, t); fc < min(fr, worst.f) {
+				copy(worst.x, contracted)
+				worst.f = fc
 				continue
 			}
 			for j := 1; j <= d; j++ { // shrink towards the best
@@ -80,11 +90,12 @@ func minimize(f func([]float64) float64, x0 []float64, maxEvals int) []float64 {
 				for i := range x {
 					x[i] = simplex[0].x[i] + nmShrink*(x[i]-simplex[0].x[i])
 				}
-				simplex[j] = eval(x)
+				simplex[j].f = f(x)
+				evals++
 			}
 		}
 	}
-	return slices.MinFunc(simplex, byValue).x
+	return slices.Clone(slices.MinFunc(simplex, byValue).x)
 }
 
 func abs(v float64) float64 {
