@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"regexp"
 	"testing"
@@ -69,6 +70,10 @@ func TestFailureOf(t *testing.T) {
 		{&providers.Error{Class: providers.RequestCaused, Reason: "BadRequest"}, v1.ClassRequestCaused, "BadRequest"},
 		{&providers.Error{Class: providers.InvalidOutput, Reason: "Truncated"}, v1.ClassInvalidOutput, "Truncated"},
 		{&engine.Error{Reason: engine.ReasonNoJSON}, v1.ClassInvalidOutput, "NoJSON"},
+		{&engine.Error{Reason: engine.ReasonSchemaViolation}, v1.ClassInvalidOutput, "SchemaViolation"},
+		// An answer that contradicts the data is the provider not doing its job.
+		{&engine.Error{Reason: engine.ReasonImplausibleOutput}, v1.ClassInvalidOutput, "ImplausibleOutput"},
+		{fmt.Errorf("normalize: %w", &engine.Error{Reason: engine.ReasonImplausibleOutput}), v1.ClassInvalidOutput, "ImplausibleOutput"},
 		{&engine.Error{Reason: engine.ReasonInvalidInput}, v1.ClassInvalidInput, "InvalidInput"},
 	}
 	for _, tt := range tests {

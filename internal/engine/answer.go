@@ -13,6 +13,9 @@ type answer struct {
 	confidence  number
 	predictions []rawPrediction
 	bottlenecks []rawBottleneck
+	// invalidText is the first field where the schema asks for text and
+	// the answer has something else (a number, a list, …), or nil.
+	invalidText *Error
 }
 
 // rawPrediction is one prediction as the provider wrote it.
@@ -116,13 +119,16 @@ func answerFrom(obj, preds value) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	return answer{
-		summary:     obj.textAt("summary"),
-		riskLevel:   obj.textAt("riskLevel", "risk_level", "risk"),
+	var t texts
+	a := answer{
+		summary:     t.at(obj, fieldName{field: "summary"}, "summary"),
+		riskLevel:   t.riskLevel(obj),
 		confidence:  obj.numberAt("confidence", "confidenceScore", "confidence_score", "confidenceLevel"),
 		predictions: items,
-		bottlenecks: readBottlenecks(obj),
-	}, nil
+	}
+	a.bottlenecks = readBottlenecks(obj, &t)
+	a.invalidText = t.problem
+	return a, nil
 }
 
 // readPredictions reads a list of prediction objects, [period, value,
@@ -185,29 +191,34 @@ func predictionFromTuple(list value, period string) rawPrediction {
 	return rawPrediction{period: period, value: nums[0], lower: nums[1], upper: nums[2]}
 }
 
-// readBottlenecks reads a list of bottleneck objects or plain strings.
-// Anything else is dropped rather than failing the answer: bottlenecks are
-// commentary, the predictions are the result.
-func readBottlenecks(obj value) []rawBottleneck {
+// readBottlenecks reads a list of bottleneck objects or plain strings; null
+// items are skipped, other items and fields that should be text are noted
+// in t. Anything but a list is ignored ("bottlenecks": "none").
+func readBottlenecks(obj value, t *texts) []rawBottleneck {
 	list, ok := obj.field("bottlenecks", "constraints")
 	if !ok || list.kind() != kindArray {
 		return nil
 	}
 	out := make([]rawBottleneck, 0, min(list.len(), maxRawBottlenecks))
+	n := 0
 	for _, item := range list.children() {
 		if len(out) == maxRawBottlenecks {
 			break
 		}
+		n++
 		switch item.kind() {
 		case kindObject:
 			out = append(out, rawBottleneck{
-				name:        item.textAt("name", "title"),
+				name:        t.at(item, fieldName{n, "name"}, "name", "title"),
 				severity:    item.textAt("severity", "level", "risk"),
-				period:      item.textAt("period", "date"),
-				description: item.textAt("description", "details"),
+				period:      t.label(item, fieldName{n, "period"}, "period", "date"),
+				description: t.at(item, fieldName{n, "description"}, "description", "details"),
 			})
 		case kindString:
 			out = append(out, rawBottleneck{name: item.text(), description: item.text()})
+		case kindNull:
+		default:
+			t.fail(fieldName{bottleneck: n}, item, `an object with "name" and "description"`)
 		}
 	}
 	return out

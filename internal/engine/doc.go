@@ -5,8 +5,9 @@
 // provider could answer); BuildPrompt renders it with a strict JSON schema;
 // Normalize extracts the JSON from whatever the provider wrote, reads it
 // leniently, repairs what can be repaired against the offline baseline model,
-// and computes the risk and confidence scores itself, so results from
-// different providers are comparable. Every failure is an *Error whose Reason
+// refuses what contradicts the history (ReasonImplausibleOutput), and
+// computes the risk and confidence scores itself, so results from different
+// providers are comparable. Every failure is an *Error whose Reason
 // tells the caller whom to blame: the request (ReasonInvalidInput) or the
 // provider (every other reason).
 //

@@ -25,6 +25,12 @@ const (
 	ReasonTooFewPredictions Reason = "TooFewPredictions"
 	// ReasonInvalidNumber means a number cannot be read or is not finite.
 	ReasonInvalidNumber Reason = "InvalidNumber"
+	// ReasonImplausibleOutput means the answer is well-formed but its
+	// predictions contradict the data (see checkPlausible): a count that
+	// plunges below zero, or a path far outside the history's range. Such an
+	// answer is refused rather than repaired, and counts against the
+	// provider like any other invalid output.
+	ReasonImplausibleOutput Reason = "ImplausibleOutput"
 	// ReasonInvalidInput means the request data itself is unusable; the
 	// provider is not to blame and retrying will not help.
 	ReasonInvalidInput Reason = "InvalidInput"

@@ -19,12 +19,12 @@ import (
 //     that step applied around the provider's value; bounds given the wrong
 //     way round are swapped; a bound on the wrong side of the value is
 //     widened to the value.
-//   - counts: when count is true, a value or bound below zero is raised to
-//     zero (a count cannot fall below nothing).
 //
-// base holds the baseline forecast for the same periods; it may be nil, in
-// which case missing bounds collapse to the value.
-func buildPredictions(raw []rawPrediction, kind string, periods []string, base []baseline.Point, count bool) ([]Prediction, error) {
+// The values are the provider's: checkPlausible judges them as written, and
+// floorCounts raises a count's negatives to zero afterwards. base holds the
+// baseline forecast for the same periods; it may be nil, in which case
+// missing bounds collapse to the value.
+func buildPredictions(raw []rawPrediction, kind string, periods []string, base []baseline.Point) ([]Prediction, error) {
 	if len(raw) < len(periods) {
 		return nil, errorf(ReasonTooFewPredictions, "the answer has %d predictions but %d periods were asked for (%s to %s); the provider must forecast every period",
 			len(raw), len(periods), periods[0], periods[len(periods)-1])
@@ -40,12 +40,18 @@ func buildPredictions(raw []rawPrediction, kind string, periods []string, base [
 		if err != nil {
 			return nil, err
 		}
-		if count {
-			p.Value, p.Lower, p.Upper = max(p.Value, 0), max(p.Lower, 0), max(p.Upper, 0)
-		}
 		out[i] = p
 	}
 	return out, nil
+}
+
+// floorCounts raises every value and bound below zero to zero, for a count
+// (a count cannot fall below nothing). checkPlausible has already refused
+// the negatives that are not a trend run past zero.
+func floorCounts(preds []Prediction) {
+	for i, p := range preds {
+		preds[i].Value, preds[i].Lower, preds[i].Upper = max(p.Value, 0), max(p.Lower, 0), max(p.Upper, 0)
+	}
 }
 
 // align returns for each period the index of its prediction in raw, which

@@ -61,26 +61,23 @@ func TestAlign(t *testing.T) {
 	}
 }
 
-func TestBuildPredictionsFloorsCounts(t *testing.T) {
+func TestFloorCounts(t *testing.T) {
 	raw := []rawPrediction{
 		{value: number{value: 3, set: true}, lower: number{value: -2, set: true}, upper: number{value: 8, set: true}},
 		{value: number{value: -1, set: true}, upper: number{value: 1, set: true}},
 	}
 	periods := []string{"2025-07", "2025-08"}
-	got, err := buildPredictions(raw, PeriodMonth, periods, nil, true)
+	got, err := buildPredictions(raw, PeriodMonth, periods, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Prediction{{"2025-07", 3, 0, 8}, {"2025-08", 0, 0, 1}}
+	want := []Prediction{{"2025-07", 3, -2, 8}, {"2025-08", -1, -1, 1}}
 	if !slices.Equal(got, want) {
-		t.Errorf("counts: %+v, want %+v", got, want)
+		t.Errorf("as written: %+v, want %+v", got, want)
 	}
-	got, err = buildPredictions(raw, PeriodMonth, periods, nil, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want = []Prediction{{"2025-07", 3, -2, 8}, {"2025-08", -1, -1, 1}}
+	floorCounts(got)
+	want = []Prediction{{"2025-07", 3, 0, 8}, {"2025-08", 0, 0, 1}}
 	if !slices.Equal(got, want) {
-		t.Errorf("signed: %+v, want %+v", got, want)
+		t.Errorf("floored: %+v, want %+v", got, want)
 	}
 }

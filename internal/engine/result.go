@@ -1,6 +1,9 @@
 package engine
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // RiskLevel grades risk.
 type RiskLevel string
@@ -61,20 +64,70 @@ var riskWords = map[string]RiskLevel{
 // parseRiskLevel reads a risk word in any case, with hyphens, underscores,
 // colons and runs of spaces taken as one space, and an optional "risk"
 // before or after it ("High risk", "high-risk", "Risk: high"), or reports
-// that it is none.
+// that it is none. Two risk words joined by a space, "to", "or" or "/"
+// ("Moderate-High", "low to moderate", "medium/high") read as the more
+// severe, and a risk word followed by an explanation after punctuation
+// ("High (utilization 97%)", "High - the yard fills up") as itself.
 func parseRiskLevel(word string) (RiskLevel, bool) {
+	if level, ok := lookupRiskWord(word); ok {
+		return level, true
+	}
+	if i := strings.IndexAny(word, ",;(.!"); i > 0 {
+		return lookupRiskWord(word[:i])
+	}
+	for _, dash := range [...]string{" - ", " – ", " — "} {
+		if i := strings.Index(word, dash); i > 0 {
+			return lookupRiskWord(word[:i])
+		}
+	}
+	return "", false
+}
+
+// lookupRiskWord reads one risk word or a pair of them.
+func lookupRiskWord(word string) (RiskLevel, bool) {
 	var buf [maxRiskWord]byte
 	key, ok := foldRiskWord(buf[:0], word)
 	if !ok {
 		return "", false
 	}
-	if rest, found := bytes.CutSuffix(key, []byte(" risk")); found {
-		key = rest
-	} else if rest, found := bytes.CutPrefix(key, []byte("risk ")); found {
-		key = rest
+	key = trimRisk(key)
+	if level, ok := riskWords[string(key)]; ok { // no allocation: the compiler looks up bytes directly
+		return level, true
 	}
-	level, ok := riskWords[string(key)] // no allocation: the compiler looks up bytes directly
-	return level, ok
+	return riskPair(key)
+}
+
+// trimRisk drops a "risk" before or after a folded risk word.
+func trimRisk(key []byte) []byte {
+	if rest, found := bytes.CutSuffix(key, []byte(" risk")); found {
+		return rest
+	}
+	if rest, found := bytes.CutPrefix(key, []byte("risk ")); found {
+		return rest
+	}
+	return key
+}
+
+// riskPair reads a folded key that is two risk words joined by a space,
+// "to", "or" or "/" as the more severe of them.
+func riskPair(key []byte) (RiskLevel, bool) {
+	for i, c := range key {
+		if c != ' ' && c != '/' {
+			continue
+		}
+		left, right := bytes.TrimSpace(key[:i]), bytes.TrimSpace(key[i+1:])
+		if rest, found := bytes.CutPrefix(right, []byte("to ")); found {
+			right = rest
+		} else if rest, found := bytes.CutPrefix(right, []byte("or ")); found {
+			right = rest
+		}
+		l, lok := riskWords[string(left)]
+		r, rok := riskWords[string(right)]
+		if lok && rok {
+			return riskLevels[max(l.rank(), r.rank())], true
+		}
+	}
+	return "", false
 }
 
 // maxRiskWord bounds the text parseRiskLevel looks at: no risk word is

@@ -20,6 +20,13 @@ func TestParseRiskLevel(t *testing.T) {
 		{"Serious", RiskHigh, true}, {"negligible", RiskLow, true}, {"catastrophic", RiskCritical, true},
 		{"", "", false}, {"unknown", "", false}, {"risk", "", false}, {"high and rising", "", false},
 		{"highrisk", "", false}, {strings.Repeat("high ", 10), "", false},
+		// Pairs read as the more severe; a word before an explanation as
+		// itself.
+		{"Moderate-High", RiskHigh, true}, {"low to moderate", RiskModerate, true}, {"medium/high", RiskHigh, true},
+		{"high or critical risk", RiskCritical, true}, {"Low-Medium", RiskModerate, true}, {"very low to low", RiskLow, true},
+		{"High (utilization 97%)", RiskHigh, true}, {"High - the yard fills up in October", RiskHigh, true},
+		{"severe, as capacity is exceeded", RiskCritical, true}, {"Moderate-High (rising)", RiskHigh, true},
+		{"banana", "", false}, {"moderate banana", "", false}, {"banana (high)", "", false}, {"to high", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.word, func(t *testing.T) {
