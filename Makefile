@@ -57,6 +57,10 @@ chromium: ## Install Debian's chromium for the dashboard's browser test, when mi
 bench: ## Run the benchmarks.
 	go test -run '^$$' -bench . -benchmem ./internal/...
 
+.PHONY: accuracy
+accuracy: ## Score the baseline on the M3 series beside THETA, ForecastPro, DAMPEN and NAIVE2, into docs/accuracy.md.
+	go run ./cmd/accuracy -data testdata/m3 -out docs/accuracy.md
+
 .PHONY: measure-failover
 measure-failover: controlplane ## Time failover, from the threshold-crossing failure to the new provider being active, over 25 runs.
 	FAILOVER_LATENCY_RUNS=25 go test ./controllers/ -count=1 -v -args -ginkgo.label-filter=measure -ginkgo.no-color | grep -A1 'failover latency -'

@@ -119,7 +119,7 @@ var _ = Describe("the Forecast controller", func() {
 	})
 
 	It("reads the history from a ConfigMap, waits for it, and re-runs when it changes", func(ctx SpecContext) {
-		fc := newForecast("from-configmap", "DEU")
+		fc := newForecast("from-configmap", "POL")
 		fc.Spec.History = nil
 		fc.Spec.HistoryFrom = &v1.HistorySource{ConfigMapKeyRef: v1.ConfigMapKeyReference{Name: "deu-history", Key: "history.csv"}}
 		create(ctx, fc)
@@ -141,7 +141,7 @@ var _ = Describe("the Forecast controller", func() {
 		Eventually(func() string {
 			return getForecast(ctx, fc).Status.Predictions[0].Period
 		}).WithContext(ctx).Should(Equal("2025-06"))
-		Expect(calls.count("DEU")).To(Equal(2))
+		Expect(calls.count("POL")).To(Equal(2))
 
 		By("breaking the data: the Forecast stalls with the line to fix")
 		cm.Data["history.csv"] += "2025-06,n/a\n"

@@ -5,13 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/internal/engine"
@@ -67,24 +65,16 @@ func (r *ForecastReconciler) history(ctx context.Context, fc *v1.Forecast) ([]en
 	}
 
 	ref := fc.Spec.HistoryFrom.ConfigMapKeyRef
-	where := fmt.Sprintf("ConfigMap %s/%s", fc.Namespace, ref.Name)
-	var cm corev1.ConfigMap
-	err := r.APIReader.Get(ctx, client.ObjectKey{Namespace: fc.Namespace, Name: ref.Name}, &cm)
+	points, err := history.FromConfigMap(ctx, r.APIReader, fc.Namespace, ref.Name, ref.Key)
+	var unavailable *history.UnavailableError
+	var unreadable *history.Error
 	switch {
-	case apierrors.IsNotFound(err):
-		return nil, &waitError{reason: v1.HistoryUnavailableReason, message: where + " named by spec.historyFrom does not exist"}
-	case err != nil:
-		return nil, fmt.Errorf("reading %s: %w", where, err)
+	case errors.As(err, &unavailable):
+		return nil, &waitError{reason: v1.HistoryUnavailableReason, message: unavailable.Message}
+	case errors.As(err, &unreadable):
+		return nil, &stallError{reason: v1.InvalidInputReason, message: unreadable.Message}
 	}
-	text, ok := cm.Data[ref.Key]
-	if !ok {
-		return nil, &waitError{reason: v1.HistoryUnavailableReason, message: fmt.Sprintf("%s has no key %q", where, ref.Key)}
-	}
-	points, err := history.Parse(text)
-	if err != nil {
-		return nil, &stallError{reason: v1.InvalidInputReason, message: fmt.Sprintf("%s key %q: %v", where, ref.Key, err)}
-	}
-	return points, nil
+	return points, err
 }
 
 // inputHash identifies the data a result is made from.

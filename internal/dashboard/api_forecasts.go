@@ -145,14 +145,18 @@ type ForecastSpec struct {
 type HistorySource struct {
 	// Source is inline (spec.history) or configMap (spec.historyFrom).
 	Source string `json:"source"`
-	// Points counts the inline points.
+	// Points counts the points: inline, or read from the ConfigMap key (the
+	// JSON detail reads it; the list does not).
 	Points int `json:"points,omitempty"`
-	// First is the first inline period.
+	// First is the first period.
 	First string `json:"first,omitempty"`
-	// Last is the last inline period.
+	// Last is the last period.
 	Last string `json:"last,omitempty"`
 	// ConfigMap names the ConfigMap key for source configMap.
 	ConfigMap *ConfigMapKeyRef `json:"configMap,omitempty"`
+	// Error says why the ConfigMap key could not be read, e.g. the
+	// ConfigMap does not exist or the key is not a valid series.
+	Error string `json:"error,omitempty"`
 }
 
 // ConfigMapKeyRef names a key of a ConfigMap in the Forecast's namespace.

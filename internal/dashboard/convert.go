@@ -159,6 +159,18 @@ func specView(fc *v1.Forecast) ForecastSpec {
 	return out
 }
 
+// read records what reading a ConfigMap-held history gave.
+func (h *HistorySource) read(points []Point, err error) {
+	if err != nil {
+		h.Error = err.Error()
+		return
+	}
+	h.Points = len(points)
+	if n := len(points); n > 0 {
+		h.First, h.Last = points[0].Period, points[n-1].Period
+	}
+}
+
 func statusView(fc *v1.Forecast) ForecastStatus {
 	st := fc.Status
 	out := ForecastStatus{

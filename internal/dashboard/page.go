@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"embed"
+	"encoding/binary"
 	"encoding/hex"
+	"hash/fnv"
 	"html/template"
+	"io"
 	"io/fs"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -213,9 +218,19 @@ func (s *server) detailPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	view := detailView(fc, s.assessor().assess(fc))
+	history, note := inlineHistory(fc), historyNote(fc)
+	version := fc.ResourceVersion
+	if fc.Spec.HistoryFrom != nil && s.opts.History != nil {
+		var err error
+		history, note, err = s.chartHistory(ctx, fc)
+		view.Spec.History.read(history, err)
+		// The chart changes with the ConfigMap too: a new URL makes the
+		// browser fetch it again when the page swaps the figure.
+		version += "-" + historyVersion(history, note)
+	}
 	data := detail{page: s.page(fc.Namespace+"/"+fc.Name, "../../"), Forecast: view,
-		ChartSrc:          "../../" + strings.TrimPrefix(view.ChartURL, "/") + "?v=" + url.QueryEscape(fc.ResourceVersion),
-		ChartAlt:          chartDescription(chartDataOf(fc, inlineHistory(fc), historyNote(fc))),
+		ChartSrc:          "../../" + strings.TrimPrefix(view.ChartURL, "/") + "?v=" + url.QueryEscape(version),
+		ChartAlt:          chartDescription(chartDataOf(fc, history, note)),
 		BottleneckPeriods: map[string]bool{},
 	}
 	for _, b := range view.Status.Bottlenecks {
@@ -232,6 +247,19 @@ func historyNote(fc *v1.Forecast) string {
 		return "history from ConfigMap " + from.ConfigMapKeyRef.Name
 	}
 	return ""
+}
+
+// historyVersion fingerprints a loaded history and its note.
+func historyVersion(points []Point, note string) string {
+	h := fnv.New64a()
+	var b [8]byte
+	for _, p := range points {
+		_, _ = io.WriteString(h, p.Period+"\x00")
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(p.Value))
+		_, _ = h.Write(b[:])
+	}
+	_, _ = io.WriteString(h, note)
+	return strconv.FormatUint(h.Sum64(), 36)
 }
 
 // pageFallback answers paths no page matches.

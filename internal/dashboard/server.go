@@ -4,8 +4,11 @@
 // predictions summary.
 //
 // Everything is read through a client.Reader, in the manager the informer
-// cache, so a request costs the API server nothing. Handlers only read the
-// cached objects (they list without deep copies) and never read Secrets.
+// cache, so a request costs the API server nothing; the one exception is a
+// history kept in a ConfigMap, which the cache holds as metadata only: a
+// HistoryLoader (ConfigMapHistory) reads it, at most once per key per TTL.
+// Handlers only read the cached objects (they list without deep copies) and
+// never read Secrets.
 package dashboard
 
 import (
@@ -162,7 +165,12 @@ func (s *server) getForecast(w http.ResponseWriter, r *http.Request) {
 		writeError(w, aerr)
 		return
 	}
-	writeJSON(w, http.StatusOK, detailView(fc, s.assessor().assess(fc)))
+	view := detailView(fc, s.assessor().assess(fc))
+	if fc.Spec.HistoryFrom != nil && s.opts.History != nil {
+		points, _, err := s.chartHistory(ctx, fc)
+		view.Spec.History.read(points, err)
+	}
+	writeJSON(w, http.StatusOK, view)
 }
 
 func (s *server) getSummary(w http.ResponseWriter, r *http.Request) {
@@ -202,7 +210,7 @@ func (s *server) getChart(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	history, note := s.chartHistory(ctx, fc)
+	history, note, _ := s.chartHistory(ctx, fc)
 	svg, err := renderChart(chartDataOf(fc, history, note))
 	if err != nil {
 		s.opts.Logger.Error(err, "drawing a chart failed", "forecast", fc.Namespace+"/"+fc.Name)
@@ -216,21 +224,23 @@ func (s *server) getChart(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(svg)
 }
 
-// chartHistory is the history to draw and, when there is none, why.
-func (s *server) chartHistory(ctx context.Context, fc *v1.Forecast) ([]Point, string) {
+// chartHistory is the history to draw and, when there is none, a note
+// saying why for the chart, and the loader's error.
+func (s *server) chartHistory(ctx context.Context, fc *v1.Forecast) ([]Point, string, error) {
 	from := fc.Spec.HistoryFrom
 	if from == nil {
-		return inlineHistory(fc), ""
+		return inlineHistory(fc), "", nil
 	}
 	if s.opts.History == nil {
-		return nil, "history from ConfigMap " + from.ConfigMapKeyRef.Name + " not shown"
+		return nil, "history from ConfigMap " + from.ConfigMapKeyRef.Name + " not shown", nil
 	}
 	points, err := s.opts.History(ctx, fc)
 	if err != nil {
-		s.opts.Logger.Info("loading a chart's history failed", "forecast", fc.Namespace+"/"+fc.Name, "error", err.Error())
-		return nil, "history from ConfigMap " + from.ConfigMapKeyRef.Name + " unavailable"
+		// V(1): the page refreshes itself, and a loader logs its own reads.
+		s.opts.Logger.V(1).Info("loading a chart's history failed", "forecast", fc.Namespace+"/"+fc.Name, "error", err.Error())
+		return nil, "history from ConfigMap " + from.ConfigMapKeyRef.Name + " unavailable", err
 	}
-	return slices.DeleteFunc(slices.Clone(points), func(p Point) bool { return math.IsNaN(p.Value) || math.IsInf(p.Value, 0) }), ""
+	return slices.DeleteFunc(slices.Clone(points), func(p Point) bool { return math.IsNaN(p.Value) || math.IsInf(p.Value, 0) }), "", nil
 }
 
 func (s *server) assessor() assessor {

@@ -40,9 +40,12 @@ func addDashboard(mgr ctrl.Manager, o DashboardOptions) error {
 		return nil
 	}
 	log := ctrl.Log.WithName("dashboard")
+	// ConfigMaps are read as the Forecast controller reads them: uncached,
+	// since the informer cache holds their metadata only.
+	history := dashboard.NewConfigMapHistory(mgr.GetAPIReader(), dashboard.ConfigMapHistoryOptions{Logger: log})
 	r := &dashboard.Runnable{
 		Addr: o.BindAddress, Listener: o.Listener, Logger: log,
-		Handler: dashboard.New(mgr.GetCache(), dashboard.Options{Logger: log}),
+		Handler: dashboard.New(mgr.GetCache(), dashboard.Options{Logger: log, History: history.Load}),
 	}
 	if o.Secure {
 		filter, err := filters.WithAuthenticationAndAuthorization(mgr.GetConfig(), mgr.GetHTTPClient())

@@ -54,6 +54,18 @@ var _ = BeforeSuite(func() {
 	}
 })
 
+// startControlPlane starts a kube-apiserver and etcd for the spec (stopped
+// when it ends) and returns the path of a kubeconfig for them.
+func startControlPlane() string {
+	GinkgoHelper()
+	env, err := controlplane.Start(root)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(env.Stop)
+	kubeconfig := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
+	Expect(os.WriteFile(kubeconfig, env.Kubeconfig, 0o600)).To(Succeed())
+	return kubeconfig
+}
+
 // process is a binary started by a test, with its output kept for failures.
 type process struct {
 	cmd    *exec.Cmd

@@ -17,7 +17,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/bottleneck-io/bottleneck-operator/internal/controlplane"
 	"github.com/bottleneck-io/bottleneck-operator/internal/fakeprovider"
 )
 
@@ -43,11 +42,7 @@ var _ = Describe("failover you can trust", Ordered, func() {
 	}
 
 	BeforeAll(func(ctx SpecContext) {
-		env, err := controlplane.Start(root)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(env.Stop)
-		kubeconfig = filepath.Join(GinkgoT().TempDir(), "kubeconfig")
-		Expect(os.WriteFile(kubeconfig, env.Kubeconfig, 0o600)).To(Succeed())
+		kubeconfig = startControlPlane()
 		fake = startFake(freeAddress())
 		DeferCleanup(func() { fake.cleanup() })
 		kubectlOK(ctx, kubeconfig, "create", "namespace", "bottleneck-system")

@@ -5,25 +5,17 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-
-	"github.com/bottleneck-io/bottleneck-operator/internal/controlplane"
 )
 
 var _ = Describe("the manager binary", func() {
 	It("brings the samples to Ready on baseline and stops cleanly", func(ctx SpecContext) {
-		env, err := controlplane.Start(root)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(env.Stop)
-		kubeconfig := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
-		Expect(os.WriteFile(kubeconfig, env.Kubeconfig, 0o600)).To(Succeed())
+		kubeconfig := startControlPlane()
 
 		By("applying the samples with kubectl, as a user would")
 		out, err := run(ctx, kubeconfig, "apply", "-k", "config/samples")
