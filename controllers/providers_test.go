@@ -109,6 +109,7 @@ var _ = Describe("provider failures, as a Forecast's lastAttempt shows them", fu
 		Entry("provider rejected: quota", fakeprovider.ModeQuota, v1.OutcomeProviderFailed, v1.ClassRejected, "QuotaExhausted"),
 		Entry("invalid output: prose", fakeprovider.ModeProse, v1.OutcomeInvalidOutput, v1.ClassInvalidOutput, "NoJSON"),
 		Entry("invalid output: truncated", fakeprovider.ModeTruncated, v1.OutcomeInvalidOutput, v1.ClassInvalidOutput, "Truncated"),
+		Entry("invalid output: contradicts the data", fakeprovider.ModeImplausible, v1.OutcomeInvalidOutput, v1.ClassInvalidOutput, "ImplausibleOutput"),
 		Entry("caused by the request: too large", fakeprovider.ModeTooLarge, v1.OutcomeProviderFailed, v1.ClassRequestCaused, "RequestTooLarge"),
 		Entry("caused by the request: blocked", fakeprovider.ModeBlocked, v1.OutcomeProviderFailed, v1.ClassRequestCaused, "Blocked"),
 	)

@@ -31,6 +31,8 @@ func answerText(f forecast, mode Mode, maxTokens int) (text string, truncated bo
 		text = brokenAnswer(f)
 	case ModeLongLabels:
 		text = marshal(withLongLabels(f))
+	case ModeImplausible:
+		text = implausibleAnswer(f)
 	case ModeTruncated:
 		text = marshal(f)
 		return cutAt(text, len(text)*3/5), true
@@ -102,6 +104,23 @@ func brokenAnswer(f forecast) string {
 		Confidence string   `json:"confidence"`
 		Outlook    []string `json:"outlook"`
 	}{f.Summary, "elevated", "fairly high", outlook})
+}
+
+// implausibleAnswer is JSON of the right shape whose content contradicts
+// the data (ModeImplausible).
+func implausibleAnswer(f forecast) string {
+	type prediction struct {
+		Period string `json:"period"`
+		Value  string `json:"value"`
+	}
+	preds := make([]prediction, len(f.Predictions))
+	for i, p := range f.Predictions {
+		preds[i] = prediction{p.Period, fmt.Sprint(-p.Value)}
+	}
+	return marshal(map[string]any{
+		"summary": 12345, "riskLevel": "banana", "confidence": 40, "predictions": preds,
+		"bottlenecks": []map[string]any{{"name": 12345, "severity": "high"}},
+	})
 }
 
 // longLabelTails are what ModeLongLabels adds to the bottlenecks' periods,

@@ -38,6 +38,11 @@ const (
 	// of its own, such as "2025-09 (the peak of the season, as demand
 	// climbs)": longer than 32 characters, at most 64.
 	ModeLongLabels Mode = "long-labels"
+	// ModeImplausible answers well-formed JSON whose content contradicts
+	// the data: every prediction is the forecast's value negated, as a
+	// string ("-124"), the summary is the number 12345, the risk level is
+	// not a risk word, and the one bottleneck is named 12345.
+	ModeImplausible Mode = "implausible"
 )
 
 // Answers that fail below HTTP.
@@ -108,6 +113,7 @@ var modes = []modeInfo{
 	{ModeEmpty, "200 with no choices / no candidates / an empty response", false},
 	{ModeBlocked, "200, withheld by a safety filter: blockReason SAFETY / finish_reason content_filter / a refusal", false},
 	{ModeSchema, "200, JSON that breaks the schema: no predictions, a risk level outside the enum, the confidence in words", false},
+	{ModeImplausible, "200, JSON that contradicts the data: negated predictions as strings, a numeric summary, no risk word", false},
 	{ModeLongLabels, "200, a valid forecast whose bottlenecks (at least two) each have a period label longer than 32 characters", false},
 	{ModeHang, "send nothing until the client goes away (generate and probe)", true},
 	{ModeStall, "send the headers and part of the body, then hang (generate and probe)", true},
