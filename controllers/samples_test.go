@@ -1,6 +1,7 @@
 package controllers_test
 
 import (
+	"cmp"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,7 +45,7 @@ var _ = Describe("the samples", func() {
 			return v
 		}
 		month := func(p v1.Prediction) string { return p.Period[5:] }
-		peak := slices.MaxFunc(st.Predictions, func(a, b v1.Prediction) int { return compare(value(a), value(b)) })
+		peak := slices.MaxFunc(st.Predictions, func(a, b v1.Prediction) int { return cmp.Compare(value(a), value(b)) })
 		Expect([]string{"12", "01", "02"}).To(ContainElement(month(peak)), "the peak is in winter: %+v", st.Predictions)
 		var summer, winter []float64
 		for _, p := range st.Predictions {
@@ -63,13 +64,3 @@ var _ = Describe("the samples", func() {
 		}
 	})
 })
-
-func compare(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}

@@ -71,10 +71,11 @@ func (e *InputError) Error() string { return "baseline: " + e.Message }
 //
 // The steps:
 //
-//  1. Season: the series is seasonal when it holds three cycles and its
-//     autocorrelation at lag seasonLength passes the 90% test (isSeasonal);
-//     then classical decomposition (multiplicative, or additive when a value
-//     is not positive) removes the season.
+//  1. Season: with three cycles of data, the series is seasonal when the
+//     90% autocorrelation test finds a season (isSeasonal) or, when it does
+//     not, when the model with a season has the smaller AICc, its indices
+//     counted; classical decomposition (multiplicative, or additive when a
+//     value is not positive) removes it.
 //  2. Exponential smoothing with additive errors and no trend, a linear
 //     trend or a damped trend — ETS(A,N,N), (A,A,N), (A,Ad,N) — is fitted by
 //     least squares, and the one with the smallest AICc is chosen.
@@ -101,13 +102,12 @@ func Fit(values []float64, seasonLength int) (*Model, error) {
 			c = sc
 		}
 	}
-	m.adjusted, m.theta, m.ets, m.season = c.adjusted, c.theta, c.ets, c.season
+	m.adjusted, m.theta, m.ets, m.season, m.etsTrace = c.adjusted, c.theta, c.ets, c.season, c.etsTrace
 	if c.season != nil {
 		m.Season = seasonLength
 	}
-	m.sesTrace, m.etsTrace = make([]state, m.N), make([]state, m.N)
+	m.sesTrace = make([]state, m.N)
 	m.theta.ses.trace(m.adjusted, m.sesTrace)
-	m.ets.trace(m.adjusted, m.etsTrace)
 	m.Trend = [...]string{"none", "linear", "damped"}[m.ets.kind]
 	m.Name = "theta+ets-A" + m.ets.kind.letter() + "N"
 	if m.season != nil {
@@ -122,6 +122,7 @@ type candidate struct {
 	adjusted []float64
 	theta    thetaFit
 	ets      etsFit  // the ETS model with the smallest AICc
+	etsTrace []state // its state after each value
 	aicc     float64 // its AICc for the series itself, the season counted
 }
 
@@ -135,28 +136,29 @@ func fitCandidate(values []float64, s *season) candidate {
 	fits := []etsFit{fitETS(c.adjusted, trendNone), fitETS(c.adjusted, trendLinear), fitETS(c.adjusted, trendDamped)}
 	c.theta = newTheta(c.adjusted, fits[0])
 	c.ets = slices.MinFunc(fits, func(a, b etsFit) int { return compareFloat(a.aicc(), b.aicc()) })
+	c.etsTrace = make([]state, len(values))
+	c.ets.trace(c.adjusted, c.etsTrace)
 	c.aicc = c.ets.aicc()
 	if s != nil {
-		c.aicc = aicc(seasonalSSE(c.ets, c.adjusted, s), len(values), c.ets.parameters()+s.m-1)
+		c.aicc = aicc(c.seasonalSSE(), len(values), c.ets.parameters()+s.m-1)
 	}
 	return c
 }
 
-// seasonalSSE is the sum of f's squared one-step errors on the series
-// itself, the season put back on each forecast.
-func seasonalSSE(f etsFit, adjusted []float64, s *season) float64 {
-	l, b := f.start.level, f.start.trend
+// seasonalSSE is the sum of the ETS model's squared one-step errors on the
+// series itself, the season put back on each forecast: an additive season
+// leaves the errors as they are, a multiplicative one scales each by its
+// index.
+func (c candidate) seasonalSSE() float64 {
+	if !c.season.multiplicative {
+		return c.ets.sse
+	}
 	var sse float64
-	for t, y := range adjusted {
-		fc := l + f.phi*b
-		e := y - fc
-		if s.multiplicative {
-			sse += (e * s.at(t)) * (e * s.at(t))
-		} else {
-			sse += e * e
-		}
-		l = fc + f.alpha*e
-		b = f.phi*b + f.beta*e
+	before := c.ets.start
+	for t, y := range c.adjusted {
+		e := (y - c.ets.pointFrom(before, 1)) * c.season.at(t)
+		sse += e * e
+		before = c.etsTrace[t]
 	}
 	return sse
 }
