@@ -37,7 +37,9 @@ func main() {
 		"Allow HTTP/2 on the metrics server (off by default: HTTP/2 Stream Cancellation and Rapid Reset CVEs).")
 	flag.StringVar(&credentialsNamespace, "credentials-namespace", envOr("POD_NAMESPACE", operator.DefaultCredentialsNamespace),
 		"The only namespace whose Secrets the operator reads and watches; every credentialsRef of the ProviderLock must point there.")
-	flag.IntVar(&forecastConcurrency, "forecast-concurrency", 4, "The number of Forecasts reconciled at once.")
+	flag.IntVar(&forecastConcurrency, "forecast-concurrency", 8,
+		"The number of Forecasts reconciled at once (reads and writes of the API server). Provider calls are not bounded by it: "+
+			"each provider's gate bounds them by spec.providers[].limits (maxConcurrent, requestsPerMinute, tokensPerMinute).")
 	flag.StringVar(&dashboardAddr, "dashboard-bind-address", ":8082",
 		"The address of the read-only dashboard and JSON API (served from the cache by every replica), 0 to disable it.")
 	flag.BoolVar(&secureDashboard, "dashboard-secure", false,

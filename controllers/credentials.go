@@ -32,9 +32,10 @@ type CredentialsError struct{ Message string }
 func (e *CredentialsError) Error() string { return e.Message }
 
 // APIKey returns the key a provider entry points at, read now, so that a
-// rotated key is used from the next call on.
+// rotated key is used from the next call on. A self-hosted server (see
+// SelfHosted) has none.
 func (c Credentials) APIKey(ctx context.Context, p v1.ProviderSpec) (providers.APIKey, error) {
-	if !providers.NeedsCredentials(string(p.Name)) {
+	if !providers.NeedsCredentials(string(p.Name)) || SelfHosted(p) {
 		return "", nil
 	}
 	ref := p.CredentialsRef
@@ -59,6 +60,13 @@ func (c Credentials) APIKey(ctx context.Context, p v1.ProviderSpec) (providers.A
 		return "", &CredentialsError{Message: fmt.Sprintf("Secret %s/%s has no key %q", ref.Namespace, ref.Name, ref.Key)}
 	}
 	return providers.APIKey(value), nil
+}
+
+// SelfHosted reports whether an entry names an OpenAI-compatible server of
+// one's own that needs no key: an openai entry with a baseURL and no
+// credentialsRef (admission allows no other entry without one).
+func SelfHosted(p v1.ProviderSpec) bool {
+	return p.Name == v1.ProviderOpenAI && p.BaseURL != "" && p.CredentialsRef == nil
 }
 
 // Unconfigured returns, for each listed provider that cannot be used, why.

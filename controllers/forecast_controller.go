@@ -9,8 +9,10 @@ import (
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/internal/gate"
 	"github.com/bottleneck-io/bottleneck-operator/internal/metrics"
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
@@ -29,8 +31,16 @@ type ForecastReconciler struct {
 	// NewProvider builds provider clients: providers.New, unless a test
 	// wraps it.
 	NewProvider func(providers.Config) (providers.Provider, error)
-	// MaxConcurrentReconciles is the number of Forecasts worked on at once.
+	// MaxConcurrentReconciles is the number of Forecasts reconciled at
+	// once. A reconcile only reads and writes the API server: the provider
+	// calls wait and run at the gates, whose limits bound them.
 	MaxConcurrentReconciles int
+	// Gates are the provider gates every call goes through; SetupWithManager
+	// makes them when nil.
+	Gates *gate.Registry
+
+	// wakeups brings a Forecast back when its call has ended.
+	wakeups chan event.GenericEvent
 
 	// unwritten keeps results the API server has not stored yet, so that
 	// only the write is retried, never the paid call.
@@ -51,13 +61,16 @@ func (r *ForecastReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	if err := r.Get(ctx, req.NamespacedName, fc); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			r.unwritten.forgetName(req.NamespacedName)
+			r.Gates.Cancel(gateKey(req.NamespacedName))
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !fc.DeletionTimestamp.IsZero() {
+		r.Gates.Cancel(gateKey(req.NamespacedName))
 		return ctrl.Result{}, nil // nothing to clean up: the operator creates nothing
 	}
 	if fc.Spec.Suspend {
+		r.Gates.Cancel(gateKey(req.NamespacedName))
 		ctrl.LoggerFrom(ctx).V(1).Info("reconciliation is suspended")
 		return ctrl.Result{}, nil
 	}
@@ -65,6 +78,9 @@ func (r *ForecastReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	out, err := r.decide(ctx, fc)
 	if err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err) // the API server: controller-runtime retries
+	}
+	if !out.atGate() {
+		r.Gates.Cancel(gateKey(req.NamespacedName)) // e.g. the lock has no provider now
 	}
 	return r.write(ctx, fc, out)
 }
@@ -91,23 +107,28 @@ func (r *ForecastReconciler) decide(ctx context.Context, fc *v1.Forecast) (outco
 	if out, ok := held(fc, t, hash, now); ok {
 		return out, nil
 	}
+	if out, ok := r.atGate(fc, t, hash); ok {
+		return out, nil
+	}
 	if behind, err := r.cacheBehind(ctx, fc); err != nil || behind {
 		return outcome{state: later, until: now.Add(cacheLag)}, err // a stale copy must not be written back
 	}
-
-	started := time.Now()
-	res, model, err := r.forecast(ctx, t, data)
-	f := failureOf(err)
-	if err != nil && f == nil {
-		return outcome{}, err
-	}
-	attempt, note := newAttempt(fc.Status.LastAttempt, t, hash, r.Clock.Now(), f)
-	metrics.ObserveRequest(string(t.spec.Name), attempt.Outcome, attempt.Reason, time.Since(started))
-	if f != nil {
+	p, err := r.client(ctx, t)
+	if err != nil {
+		f := failureOf(err)
+		if f == nil {
+			return outcome{}, err
+		}
+		attempt, note := newAttempt(fc.Status.LastAttempt, t, hash, now, f)
+		metrics.ObserveRequest(string(t.spec.Name), attempt.Outcome, attempt.Reason, 0)
 		return failedOutcome(attempt, note), nil
 	}
-	return outcome{state: succeeded, attempt: attempt, result: &res, target: t, model: model, hash: hash}, nil
+	return r.submit(fc, t, p, data, hash), nil
 }
+
+// gateRecheck is when a Forecast whose call waits or runs at a gate is
+// looked at again if nothing brought it back before.
+const gateRecheck = 5 * time.Minute
 
 // cacheLag is how long a reconcile that read a stale Forecast from the cache
 // waits for the cache to catch up.
@@ -132,6 +153,9 @@ func (r *ForecastReconciler) requeue(fc *v1.Forecast, out outcome) ctrl.Result {
 	switch out.state {
 	case waiting, stalled:
 		return ctrl.Result{} // a watched change brings it back
+	case queued, paused:
+		// The call's end brings it back; this is only a safety net.
+		return ctrl.Result{RequeueAfter: gateRecheck}
 	case succeeded:
 		until = fc.Status.NextRefreshAt.Time
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -94,11 +95,25 @@ func freshUntil(fc *v1.Forecast, hash string) (time.Time, bool) {
 	if st.InputHash != hash || st.GeneratedAt == nil || len(st.Predictions) == 0 {
 		return time.Time{}, false
 	}
-	return st.GeneratedAt.Add(refreshInterval(fc)), true
+	return st.GeneratedAt.Add(refreshAfter(fc)), true
 }
 
 func refreshInterval(fc *v1.Forecast) time.Duration {
 	return durationOr(fc.Spec.RefreshInterval, time.Hour)
+}
+
+// refreshAfter is how long after a result the Forecast is refreshed: its
+// refreshInterval moved by a jitter of up to ±10%, fixed by its UID, so
+// that Forecasts applied together (a GitOps sync) spread their refreshes
+// over a fifth of the interval instead of calling the provider at once,
+// hour after hour, while each Forecast keeps a steady period.
+func refreshAfter(fc *v1.Forecast) time.Duration {
+	d := refreshInterval(fc)
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(fc.UID))
+	// A fraction in [-0.1, 0.1], in 2001 steps.
+	frac := float64(int64(h.Sum64()%2001)-1000) / 10000
+	return d + time.Duration(frac*float64(d)).Truncate(time.Second)
 }
 
 func durationOr(d *metav1.Duration, fallback time.Duration) time.Duration {

@@ -35,7 +35,17 @@ const (
 	// backingOff: an earlier failure's retryAt has not passed; nothing is
 	// called, whatever triggered this reconcile.
 	backingOff
+	// queued: the call waits or runs at the provider's gate; the status is
+	// left as it is until it ends.
+	queued
+	// paused: the call waits while a rate-limit pause keeps the provider's
+	// gate closed. Ready=False, Reconciling=True (RateLimited); not a
+	// failure, and the last result is kept.
+	paused
 )
+
+// atGate reports whether the outcome leaves a call at a gate.
+func (o outcome) atGate() bool { return o.state == queued || o.state == paused }
 
 // outcome is the one value a reconcile produces; apply writes it to status.
 type outcome struct {
@@ -197,7 +207,7 @@ func apply(fc *v1.Forecast, out outcome) {
 		fc.Status.LastAttempt = out.attempt
 	}
 	switch out.state {
-	case waiting, backingOff, failed:
+	case waiting, backingOff, failed, paused:
 		setCondition(fc, v1.ReadyCondition, metav1.ConditionFalse, out.reason, out.message)
 		setCondition(fc, v1.ReconcilingCondition, metav1.ConditionTrue, out.reason, out.message)
 		apimeta.RemoveStatusCondition(&fc.Status.Conditions, v1.StalledCondition)
@@ -208,7 +218,7 @@ func apply(fc *v1.Forecast, out outcome) {
 		fc.Status.ObservedGeneration = fc.Generation // the verdict is about the current spec
 	case succeeded:
 		writeResult(fc, out.target, out.model, *out.result, out.hash)
-		markFresh(fc, fc.Status.GeneratedAt.Add(refreshInterval(fc)))
+		markFresh(fc, fc.Status.GeneratedAt.Add(refreshAfter(fc)))
 	case fresh:
 		markFresh(fc, out.until)
 	}

@@ -8,11 +8,12 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
-	"github.com/bottleneck-io/bottleneck-operator/internal/engine"
+	"github.com/bottleneck-io/bottleneck-operator/internal/failover"
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
 
@@ -26,6 +27,8 @@ type target struct {
 	model   string
 	epoch   int64
 	lockUID types.UID
+	// pausedUntil is the end of a rate-limit pause the lock records.
+	pausedUntil *metav1.Time
 }
 
 // resolveProvider reads the lock from the cache and returns its active
@@ -50,37 +53,16 @@ func (r *ForecastReconciler) resolveProvider(ctx context.Context) (target, error
 		}
 		return target{}, &waitError{reason: v1.NoActiveProviderReason, message: msg}
 	}
-	return target{spec: spec, model: lock.Status.ActiveModel, epoch: lock.Status.Epoch, lockUID: lock.UID}, nil
+	t := target{spec: spec, model: lock.Status.ActiveModel, epoch: lock.Status.Epoch, lockUID: lock.UID}
+	if st := failover.StatusOf(lock.Status, spec.Name); st != nil {
+		t.pausedUntil = st.PausedUntil
+	}
+	return t, nil
 }
 
 // maxModelName is the longest model name status.model holds (the CRD's
 // bound); a provider reporting a longer one is recorded under the lock's.
 const maxModelName = 256
-
-// forecast calls the target provider with its timeout and normalizes the
-// answer; it also returns the model that answered, as the provider names it
-// (the baseline names the model it chose for the series), or the lock's.
-// Its errors are *providers.Error or *engine.Error (failureOf classifies
-// them), or an error of the API server.
-func (r *ForecastReconciler) forecast(ctx context.Context, t target, data engine.Data) (engine.Result, string, error) {
-	name := string(t.spec.Name)
-	p, err := r.client(ctx, t)
-	if err != nil {
-		return engine.Result{}, "", err
-	}
-	callCtx, cancel := context.WithTimeout(ctx, durationOr(t.spec.Timeout, defaultTimeout))
-	defer cancel()
-	resp, err := p.Forecast(callCtx, providers.NewRequest(data))
-	if err != nil {
-		return engine.Result{}, "", providers.Classify(name, err)
-	}
-	model := t.model
-	if len(resp.Model) > 0 && len(resp.Model) <= maxModelName {
-		model = resp.Model
-	}
-	res, err := engine.Normalize(resp.Text, data)
-	return res, model, err
-}
 
 // client builds the provider client with the key its Secret holds now, so a
 // rotated key is used from the next call on.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/internal/engine"
@@ -157,8 +158,8 @@ func TestFreshUntil(t *testing.T) {
 		Status: v1.ForecastStatus{InputHash: "abc", GeneratedAt: &generated,
 			Predictions: []v1.Prediction{{Period: "2026-01", Value: "1", Lower: "1", Upper: "1"}}},
 	}
-	if next, ok := freshUntil(fc, "abc"); !ok || !next.Equal(generated.Add(2*time.Hour)) {
-		t.Errorf("freshUntil = %v, %v; want generatedAt + refreshInterval", next, ok)
+	if next, ok := freshUntil(fc, "abc"); !ok || !next.Equal(generated.Add(refreshAfter(fc))) {
+		t.Errorf("freshUntil = %v, %v; want generatedAt + the jittered refreshInterval", next, ok)
 	}
 	if _, ok := freshUntil(fc, "changed"); ok {
 		t.Error("a result for other inputs is not fresh")
@@ -166,6 +167,37 @@ func TestFreshUntil(t *testing.T) {
 	fc.Status.Predictions = nil
 	if _, ok := freshUntil(fc, "abc"); ok {
 		t.Error("no result is not fresh")
+	}
+}
+
+// TestRefreshJitter: 500 Forecasts applied together refresh spread over
+// ±10% of their interval, each always at the same offset.
+func TestRefreshJitter(t *testing.T) {
+	perMinute := map[time.Duration]int{}
+	var sum, sumSq float64
+	for i := range 500 {
+		fc := &v1.Forecast{ObjectMeta: metav1.ObjectMeta{UID: types.UID(fmt.Sprintf("5f0c6f3e-%04d-4b1e-9a57-0d3c2b1a%04d", i, i))}}
+		d := refreshAfter(fc)
+		if d != refreshAfter(fc) {
+			t.Fatal("the jitter must be the same for one UID every time")
+		}
+		if d < 54*time.Minute || d > 66*time.Minute {
+			t.Fatalf("refresh after %s, want within ±10%% of 1h", d)
+		}
+		perMinute[d.Truncate(time.Minute)]++
+		off := (d - time.Hour).Minutes()
+		sum, sumSq = sum+off, sumSq+off*off
+	}
+	mean := sum / 500
+	std := math.Sqrt(sumSq/500 - mean*mean)
+	// Uniform over ±6 minutes has a deviation of 3.46 minutes.
+	if math.Abs(mean) > 0.6 || std < 3 {
+		t.Errorf("offsets have mean %.2f min and deviation %.2f min; want about 0 and 3.5", mean, std)
+	}
+	for m, n := range perMinute {
+		if n > 70 { // 500 over 12 minutes is about 42 a minute
+			t.Errorf("%d Forecasts refresh in the minute at %s", n, m)
+		}
 	}
 }
 

@@ -13,8 +13,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
+	"github.com/bottleneck-io/bottleneck-operator/internal/gate"
 )
 
 // historyConfigMapIndex indexes Forecasts by the ConfigMap their history
@@ -34,14 +36,25 @@ func (r *ForecastReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Mana
 	}); err != nil {
 		return err
 	}
+	if r.Gates == nil {
+		r.Gates = gate.NewRegistry(r.Clock.Now)
+	}
+	if err := mgr.Add(r.Gates); err != nil {
+		return err
+	}
+	r.wakeups = make(chan event.GenericEvent, wakeupBuffer)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1.Forecast{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1.ProviderLock{}, handler.EnqueueRequestsFromMapFunc(r.allForecasts), builder.WithPredicates(lockMoved)).
 		WatchesMetadata(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.forecastsReading)).
+		WatchesRawSource(source.Channel(r.wakeups, &handler.EnqueueRequestForObject{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.MaxConcurrentReconciles, 1)}).
 		Named("forecast").
 		Complete(r)
 }
+
+// wakeupBuffer is how many ended calls may wait to be enqueued.
+const wakeupBuffer = 1024
 
 // lockMoved passes lock events that change what a Forecast is sent to.
 var lockMoved = predicate.Funcs{

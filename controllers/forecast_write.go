@@ -20,7 +20,7 @@ import (
 // merge patch. A result the API server does not store is kept, and only
 // the write is retried: the provider is not asked again for it.
 func (r *ForecastReconciler) write(ctx context.Context, fc *v1.Forecast, out outcome) (ctrl.Result, error) {
-	if out.state == later {
+	if out.state == later || out.state == queued {
 		return r.requeue(fc, out), nil
 	}
 	base := fc.DeepCopy()
@@ -134,6 +134,17 @@ func (u *unwrittenResults) keep(fc *v1.Forecast, out outcome) int32 {
 	k.name, k.out, k.tries = client.ObjectKeyFromObject(fc), out, k.tries+1
 	u.kept[fc.UID] = k
 	return k.tries
+}
+
+// put keeps the outcome of a call that has ended, for the Forecast's next
+// reconcile to write.
+func (u *unwrittenResults) put(uid types.UID, name types.NamespacedName, out outcome) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.kept == nil {
+		u.kept = map[types.UID]unwritten{}
+	}
+	u.kept[uid] = unwritten{name: name, out: out}
 }
 
 func (u *unwrittenResults) forget(uid types.UID) {

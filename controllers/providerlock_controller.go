@@ -63,6 +63,11 @@ func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	}
 	in.Status = lock.Status
 	next := untilCooldownEnds(lock.Status, in.Now)
+	if p := failover.StatusOf(lock.Status, lock.Status.ActiveProvider); p != nil && p.PausedUntil != nil {
+		if d := p.PausedUntil.Sub(in.Now); d > 0 && (next == 0 || d < next) {
+			next = d // to say when the pause is over
+		}
+	}
 	if probe := r.untilNextProbe(lock, in); probe > 0 && (next == 0 || probe < next) {
 		next = probe
 	}

@@ -62,8 +62,9 @@ const (
 	// changes.
 	RequestRefusedReason = "RequestRefused"
 
-	// RateLimitedReason: the provider asked to wait. The Forecast keeps its
-	// last result and tries again at lastAttempt.retryAt.
+	// RateLimitedReason: a 429 paused the provider's gate for every
+	// Forecast. The Forecast keeps its last result, is not failed, and is
+	// asked again when the pause, whose end the message gives, has passed.
 	RateLimitedReason = "RateLimited"
 
 	// StatusWriteRefusedReason: the provider's answer was valid, but the API

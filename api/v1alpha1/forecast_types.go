@@ -186,7 +186,9 @@ type ForecastSpec struct {
 	Actual map[string]string `json:"actual,omitempty"`
 
 	// refreshInterval is how often a Ready forecast is produced again with
-	// unchanged inputs (at least 1m).
+	// unchanged inputs (at least 1m). Each Forecast's refresh is moved by a
+	// jitter of up to ±10% of it, fixed by its UID, so that Forecasts
+	// applied together do not all call the provider at the same moment.
 	// +optional
 	// +kubebuilder:default="1h"
 	// +kubebuilder:validation:Type=string
@@ -306,6 +308,25 @@ type Attempt struct {
 	// incarnation's attempts.
 	// +optional
 	LockUID types.UID `json:"lockUID,omitempty"`
+
+	// promptTokens is the prompt (input) tokens the call spent, as the
+	// provider reported them, or an estimate (tokensEstimated) when it
+	// reported none; 0 for baseline, which spends none.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	PromptTokens int32 `json:"promptTokens,omitempty"`
+
+	// completionTokens is the completion (output) tokens the call spent,
+	// reported or estimated as promptTokens is.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	CompletionTokens int32 `json:"completionTokens,omitempty"`
+
+	// tokensEstimated is true when the provider reported no usage and the
+	// token counts are the operator's estimate (about four characters a
+	// token).
+	// +optional
+	TokensEstimated bool `json:"tokensEstimated,omitempty"`
 }
 
 // ForecastStatus holds the normalized result and how it was obtained.

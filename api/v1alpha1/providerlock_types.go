@@ -76,7 +76,7 @@ type SecretKeyReference struct {
 }
 
 // ProviderSpec configures one provider of the lock.
-// +kubebuilder:validation:XValidation:rule="self.name == 'baseline' || has(self.credentialsRef)",message="credentialsRef is required for every provider but baseline"
+// +kubebuilder:validation:XValidation:rule="self.name == 'baseline' || has(self.credentialsRef) || (self.name == 'openai' && has(self.baseURL))",message="credentialsRef is required for every provider but baseline, and for an openai entry without a baseURL (a self-hosted OpenAI-compatible server may need no key)"
 // +kubebuilder:validation:XValidation:rule="self.name != 'cloudflare' || has(self.accountID)",message="accountID is required for cloudflare"
 type ProviderSpec struct {
 	// name of the provider.
@@ -103,7 +103,9 @@ type ProviderSpec struct {
 	AccountID string `json:"accountID,omitempty"`
 
 	// credentialsRef names the Secret key holding the API key. Required for
-	// every provider but baseline.
+	// every provider but baseline; optional for an openai entry with a
+	// baseURL, which then points at a self-hosted OpenAI-compatible server
+	// (vLLM, Ollama, llama.cpp's server, a LiteLLM proxy) that needs no key.
 	// +optional
 	CredentialsRef *SecretKeyReference `json:"credentialsRef,omitempty"`
 
@@ -113,6 +115,64 @@ type ProviderSpec struct {
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s') && duration(self) <= duration('10m')",message="timeout must be more than 0s and at most 10m"
 	Timeout *metav1.Duration `json:"timeout,omitempty"`
+
+	// limits bound the traffic the operator sends this provider, for every
+	// Forecast together. A limit left out takes the provider's default,
+	// which suits its public free or first paid tier (see
+	// docs/providers.md): openai 5 at once, 500 requests and 200000 tokens
+	// a minute; gemini 5, 10 and 250000; groq 5, 30 and 12000; cloudflare
+	// 5 and 300 requests; huggingface 5 and 60 requests; baseline 8 at
+	// once. An openai entry with a baseURL and no credentialsRef (a
+	// self-hosted server) defaults to 4 at once and no per-minute limits.
+	// +optional
+	Limits *ProviderLimits `json:"limits,omitempty"`
+
+	// pricing is what the provider charges per million tokens; when set,
+	// the operator counts the cost of every call in
+	// bottleneck_provider_cost_total.
+	// +optional
+	Pricing *TokenPricing `json:"pricing,omitempty"`
+}
+
+// ProviderLimits bound the calls to one provider. The Forecasts wait for
+// the provider's gate, in a queue fair between namespaces; none is failed
+// for waiting.
+type ProviderLimits struct {
+	// maxConcurrent is the number of calls in flight at once.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000
+	MaxConcurrent *int32 `json:"maxConcurrent,omitempty"`
+
+	// requestsPerMinute is the number of calls started in any 60 seconds;
+	// they are spread over the minute (at most a sixtieth of it, and at
+	// least one, in any second).
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000000
+	RequestsPerMinute *int32 `json:"requestsPerMinute,omitempty"`
+
+	// tokensPerMinute is the number of tokens, prompt and answer, the calls
+	// started in any 60 seconds may use: estimated from the prompt before a
+	// call, corrected by the usage the answer reports.
+	// +optional
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000000000
+	TokensPerMinute *int32 `json:"tokensPerMinute,omitempty"`
+}
+
+// TokenPricing is a provider's price per million tokens, in the currency
+// of your bill (the cost metric carries no unit).
+type TokenPricing struct {
+	// promptPerMillion is the price of a million prompt (input) tokens,
+	// e.g. "0.15".
+	// +required
+	PromptPerMillion Decimal `json:"promptPerMillion"`
+
+	// completionPerMillion is the price of a million completion (output)
+	// tokens, e.g. "0.60".
+	// +required
+	CompletionPerMillion Decimal `json:"completionPerMillion"`
 }
 
 // HealthCheckSpec configures the health monitor.
@@ -232,6 +292,13 @@ type ProviderStatus struct {
 	// again.
 	// +optional
 	CooldownUntil *metav1.Time `json:"cooldownUntil,omitempty"`
+
+	// pausedUntil is when the rate-limit pause of this provider ends: a
+	// 429 closed its gate for every Forecast until then. Each pause counts
+	// once toward failureThreshold; only a provider that stays rate-limited
+	// loses the lock.
+	// +optional
+	PausedUntil *metav1.Time `json:"pausedUntil,omitempty"`
 }
 
 // LockChange is one entry of the audit trail.

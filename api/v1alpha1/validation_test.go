@@ -188,6 +188,21 @@ var _ = Describe("an invalid ProviderLock", func() {
 			"spec.providers[1].name", "Unsupported value"),
 		Entry("openai without credentialsRef", func(l *v1.ProviderLock) { l.Spec.Providers[0].CredentialsRef = nil },
 			"spec.providers[0]", "credentialsRef is required"),
+		Entry("groq without credentialsRef, even with a baseURL", func(l *v1.ProviderLock) {
+			l.Spec.Providers[0] = v1.ProviderSpec{Name: "groq", BaseURL: "http://vllm.models:8000/v1"}
+		}, "spec.providers[0]", "credentialsRef is required"),
+		Entry("maxConcurrent 0", func(l *v1.ProviderLock) {
+			l.Spec.Providers[0].Limits = &v1.ProviderLimits{MaxConcurrent: ptr.To[int32](0)}
+		}, "spec.providers[0].limits.maxConcurrent", "greater than or equal to 1"),
+		Entry("maxConcurrent 1001", func(l *v1.ProviderLock) {
+			l.Spec.Providers[0].Limits = &v1.ProviderLimits{MaxConcurrent: ptr.To[int32](1001)}
+		}, "spec.providers[0].limits.maxConcurrent", "less than or equal to 1000"),
+		Entry("a negative requestsPerMinute", func(l *v1.ProviderLock) {
+			l.Spec.Providers[0].Limits = &v1.ProviderLimits{RequestsPerMinute: ptr.To[int32](-5)}
+		}, "spec.providers[0].limits.requestsPerMinute"),
+		Entry("a price that is not a number", func(l *v1.ProviderLock) {
+			l.Spec.Providers[0].Pricing = &v1.TokenPricing{PromptPerMillion: "$0.15", CompletionPerMillion: "0.6"}
+		}, "spec.providers[0].pricing.promptPerMillion"),
 		Entry("cloudflare without accountID", func(l *v1.ProviderLock) { l.Spec.Providers[0].Name = "cloudflare" },
 			"spec.providers[0]", "accountID is required for cloudflare"),
 		Entry("no providers", func(l *v1.ProviderLock) { l.Spec.Providers = nil }, "spec.providers"),
@@ -206,6 +221,17 @@ var _ = Describe("an invalid ProviderLock", func() {
 			"spec.providers[0].baseURL"),
 		Entry("an unknown failback", func(l *v1.ProviderLock) { l.Spec.Failback = "Sometimes" }, "spec.failback"),
 	)
+})
+
+var _ = Describe("a self-hosted OpenAI-compatible server", func() {
+	It("is accepted as an openai entry with a baseURL, no credentialsRef, and its limits", func() {
+		lock := validLock()
+		lock.Spec.Providers[0] = v1.ProviderSpec{Name: "openai", BaseURL: "http://vllm.models.svc:8000/v1",
+			Model: "meta-llama/Llama-3.1-8B-Instruct",
+			Limits: &v1.ProviderLimits{MaxConcurrent: ptr.To[int32](16)},
+			Pricing: &v1.TokenPricing{PromptPerMillion: "0", CompletionPerMillion: "0"}}
+		Expect(k8s.Create(ctx, lock, client.DryRunAll)).To(Succeed())
+	})
 })
 
 var _ = Describe("the API documentation", func() {

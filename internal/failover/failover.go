@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 )
 
@@ -349,6 +351,12 @@ func States(in Input, d Decision) []v1.ProviderStatus {
 			st = *prev.DeepCopy()
 		}
 		st.State, st.Message = state(in, d, p.Name, st)
+		st.PausedUntil = nil
+		if until := in.Failures.PausedUntil; p.Name == d.To && d.To == in.Status.ActiveProvider && in.Now.Before(until) {
+			st.PausedUntil = &metav1.Time{Time: until}
+			st.Message = fmt.Sprintf("rate-limited: its gate is closed for every Forecast until %s (pause %d in a row; %d move the lock)",
+				until.UTC().Format(time.RFC3339), in.Failures.Pauses, max(in.Spec.FailureThreshold, 1))
+		}
 		out = append(out, st)
 	}
 	return out

@@ -31,6 +31,9 @@ type Failures struct {
 	// after the last success, each after the wait the previous one asked
 	// for: the pauses in a row, which count once each.
 	Pauses int32
+	// PausedUntil is the end of the newest rate-limit pause counted (the
+	// retryAt its Forecasts were given); zero when none was.
+	PausedUntil time.Time
 	// Rejected is true when one of the counted attempts was a rejection.
 	Rejected bool
 	// Last describes the newest counted failure, for the audit trail, and
@@ -109,6 +112,9 @@ func CountFailures(st v1.ProviderLockStatus, lockUID types.UID, attempts []v1.At
 		}
 		if a.Class == v1.ClassRateLimited {
 			f.Pauses = max(f.Pauses, a.ConsecutiveFailures, 1)
+			if a.RetryAt != nil && a.RetryAt.After(f.PausedUntil) {
+				f.PausedUntil = a.RetryAt.Time
+			}
 		} else {
 			f.Forecasts++
 		}

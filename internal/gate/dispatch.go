@@ -46,6 +46,26 @@ func (r *Registry) Gate(provider string, l Limits) *Gate {
 	return g
 }
 
+// Submit queues c at the gate of provider, and takes the call of its key out
+// of every other gate: a caller waits at one gate at a time, the one of the
+// provider the lock holds now.
+func (r *Registry) Submit(provider string, l Limits, c *Call) State {
+	g := r.Gate(provider, l)
+	for _, other := range r.Gates() {
+		if other != g {
+			other.Cancel(c.Key)
+		}
+	}
+	return g.Submit(c)
+}
+
+// Cancel takes the call of key out of every gate's queue.
+func (r *Registry) Cancel(key string) {
+	for _, g := range r.Gates() {
+		g.Cancel(key)
+	}
+}
+
 // Gates returns every gate made so far.
 func (r *Registry) Gates() []*Gate {
 	r.mu.Lock()

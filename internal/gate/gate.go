@@ -11,6 +11,9 @@ type Call struct {
 	// Key identifies the caller (a Forecast's UID): a caller has at most one
 	// call waiting, and a new Submit replaces the one waiting.
 	Key string
+	// Version tells two calls of one key apart (e.g. other inputs); the
+	// gate only reports it back (Lookup).
+	Version string
 	// Namespace is the caller's tenant, the unit of fairness.
 	Namespace string
 	// Tokens is the estimate of the tokens the call will use, prompt and
@@ -58,6 +61,7 @@ type Verdict struct {
 // Permit is a call's place in flight; Done gives it back.
 type Permit struct {
 	g       *Gate
+	key     string
 	tokens  *entry
 	pauseID int // the gate's pause sequence when the call started
 	once    sync.Once
@@ -72,6 +76,7 @@ type Gate struct {
 	mu       sync.Mutex
 	limits   Limits
 	inFlight int
+	running  map[string]string // versions of the calls in flight, by key
 	queue    *fairQueue
 	minute   window // calls started in the last minute
 	second   window // calls started in the last second
@@ -91,9 +96,9 @@ type Gate struct {
 // serverHeadroom is the provider's own account of its limits, from the
 // headers of the newest answer, and what started since.
 type serverHeadroom struct {
-	requests, tokens         int // remaining; negative: unknown
+	requests, tokens           int // remaining; negative: unknown
 	requestsReset, tokensReset time.Time
-	started, startedTokens   int
+	started, startedTokens     int
 }
 
 // Hintless pauses start at minBackoff and double up to maxBackoff.
@@ -110,7 +115,7 @@ func New(name string, l Limits, now func() time.Time) *Gate {
 	if now == nil {
 		now = time.Now
 	}
-	return &Gate{name: name, now: now, limits: l, queue: newFairQueue(),
+	return &Gate{name: name, now: now, limits: l, queue: newFairQueue(), running: map[string]string{},
 		minute: window{span: time.Minute}, second: window{span: time.Second}, tokens: window{span: time.Minute},
 		server: serverHeadroom{requests: -1, tokens: -1}, wake: make(chan struct{}, 1)}
 }
@@ -135,13 +140,43 @@ func (g *Gate) Limits() Limits {
 	return g.limits
 }
 
-// Submit queues c. It returns false when a call of the same key is in the
-// queue already with the same request (nothing changed).
-func (g *Gate) Submit(c *Call) {
+// State is where a caller's call is.
+type State int
+
+const (
+	// Idle: no call of the key waits or runs.
+	Idle State = iota
+	// Queued: the call waits for its turn.
+	Queued
+	// Running: a call of the key is in flight; a new one is not queued
+	// beside it (its end brings the caller back, who may submit again).
+	Running
+)
+
+// Submit queues c, in place of the call of its key that waits, if any. It
+// returns Running, and queues nothing, when a call of the key is in flight.
+func (g *Gate) Submit(c *Call) State {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if _, ok := g.running[c.Key]; ok {
+		return Running
+	}
 	g.queue.push(c)
 	g.signal()
+	return Queued
+}
+
+// Lookup returns where the call of key is, and its version.
+func (g *Gate) Lookup(key string) (State, string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if v, ok := g.running[key]; ok {
+		return Running, v
+	}
+	if c := g.queue.byKey[key]; c != nil {
+		return Queued, c.Version
+	}
+	return Idle, ""
 }
 
 // Cancel takes the call of key out of the queue; a call in flight is not
@@ -153,23 +188,11 @@ func (g *Gate) Cancel(key string) bool {
 	return ok
 }
 
-// Waiting reports whether a call of key is in the queue.
-func (g *Gate) Waiting(key string) bool {
+// Queued returns the keys of the calls waiting, in no order.
+func (g *Gate) Queued() []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	_, ok := g.queue.byKey[key]
-	return ok
-}
-
-// CancelAll empties the queue and returns the calls that waited.
-func (g *Gate) CancelAll() []*Call {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var out []*Call
-	for c := g.queue.pop(); c != nil; c = g.queue.pop() {
-		out = append(out, c)
-	}
-	return out
+	return g.queue.keys()
 }
 
 // Paused returns when the current pause ends, and whether there is one.
@@ -231,11 +254,12 @@ func (g *Gate) next(now time.Time) (*Call, *Permit, time.Duration) {
 	}
 	g.queue.pop()
 	g.inFlight++
+	g.running[c.Key] = c.Version
 	g.minute.add(now, 1)
 	g.second.add(now, 1)
 	g.server.started++
 	g.server.startedTokens += c.Tokens
-	return c, &Permit{g: g, tokens: g.tokens.add(now, c.Tokens), pauseID: g.pauseID}, 0
+	return c, &Permit{g: g, key: c.Key, tokens: g.tokens.add(now, c.Tokens), pauseID: g.pauseID}, 0
 }
 
 // wait is how long the provider's own headroom says to wait before a call
@@ -263,6 +287,7 @@ func (g *Gate) done(p *Permit, r Report) Verdict {
 	defer g.mu.Unlock()
 	defer g.signal()
 	g.inFlight--
+	delete(g.running, p.key)
 	now := g.now()
 	if r.Tokens > 0 {
 		p.tokens.correct(r.Tokens)

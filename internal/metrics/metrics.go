@@ -66,6 +66,18 @@ var (
 		Help: "Forecast results whose status write failed, by the API server's reason (e.g. Invalid, Forbidden, Timeout). The result is kept and only the write is retried.",
 	}, []string{"reason"})
 
+	// Tokens counts the tokens the calls spent.
+	Tokens = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bottleneck_provider_tokens_total",
+		Help: "Tokens spent on forecast calls, by provider, the Forecast's namespace and kind (prompt, completion); estimated where a provider reports no usage.",
+	}, []string{"provider", "namespace", "kind"})
+
+	// Cost counts what the calls cost, where the lock entry names a price.
+	Cost = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bottleneck_provider_cost_total",
+		Help: "Cost of forecast calls at the lock entry's spec.providers[].pricing (in the currency of that price), by provider and the Forecast's namespace.",
+	}, []string{"provider", "namespace"})
+
 	// Epoch is the lock's epoch.
 	Epoch = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "bottleneck_lock_epoch",
@@ -75,7 +87,7 @@ var (
 
 func init() {
 	crmetrics.Registry.MustRegister(ProviderRequests, ProviderErrors, ProviderLatency, Probes, ProbeLatency,
-		Failovers, ActiveProvider, Epoch, StatusWriteFailures)
+		Failovers, ActiveProvider, Epoch, StatusWriteFailures, Tokens, Cost)
 }
 
 // ObserveRequest records one forecast call.
@@ -84,6 +96,19 @@ func ObserveRequest(provider string, outcome v1.AttemptOutcome, reason string, t
 	ProviderLatency.WithLabelValues(provider, string(outcome)).Observe(took.Seconds())
 	if outcome != v1.OutcomeSucceeded {
 		ProviderErrors.WithLabelValues(provider, reason).Inc()
+	}
+}
+
+// ObserveTokens records the tokens of one call, and its cost at the prices
+// per million tokens (0 when none is named).
+func ObserveTokens(provider, namespace string, prompt, completion int, promptPrice, completionPrice float64) {
+	if prompt == 0 && completion == 0 {
+		return
+	}
+	Tokens.WithLabelValues(provider, namespace, "prompt").Add(float64(prompt))
+	Tokens.WithLabelValues(provider, namespace, "completion").Add(float64(completion))
+	if promptPrice > 0 || completionPrice > 0 {
+		Cost.WithLabelValues(provider, namespace).Add((float64(prompt)*promptPrice + float64(completion)*completionPrice) / 1e6)
 	}
 }
 

@@ -25,6 +25,7 @@ import (
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 	"github.com/bottleneck-io/bottleneck-operator/controllers"
+	"github.com/bottleneck-io/bottleneck-operator/internal/gate"
 	"github.com/bottleneck-io/bottleneck-operator/internal/metrics"
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
@@ -47,6 +48,8 @@ type Options struct {
 	LeaderElection          bool
 	LeaderElectionNamespace string
 	// ForecastConcurrency is the number of Forecasts reconciled at once.
+	// Provider calls are not bounded by it: they go through the provider
+	// gates, whose spec.providers[].limits bound them.
 	ForecastConcurrency int
 	// CredentialsNamespace is the only namespace whose Secrets the operator
 	// reads and watches: the provider API keys live there.
@@ -125,6 +128,11 @@ func Register(ctx context.Context, mgr ctrl.Manager, o Options) error {
 	}).SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the ProviderLock controller: %w", err)
 	}
+	gates := gate.NewRegistry(o.Clock.Now)
+	if err := crmetrics.Registry.Register(metrics.GateCollector{Gates: gates.Gates, Now: o.Clock.Now}); err != nil &&
+		!errors.As(err, &prometheus.AlreadyRegisteredError{}) {
+		return fmt.Errorf("registering the gate metrics: %w", err)
+	}
 	if err := (&controllers.ForecastReconciler{
 		Client:                  mgr.GetClient(),
 		APIReader:               mgr.GetAPIReader(),
@@ -133,6 +141,7 @@ func Register(ctx context.Context, mgr ctrl.Manager, o Options) error {
 		Clock:                   o.Clock,
 		NewProvider:             o.NewProvider,
 		MaxConcurrentReconciles: o.ForecastConcurrency,
+		Gates:                   gates,
 	}).SetupWithManager(ctx, mgr); err != nil {
 		return fmt.Errorf("setting up the Forecast controller: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -134,7 +135,7 @@ func (c *openaiClient) Name() string { return c.name }
 // Forecast asks for one chat completion constrained to the answer schema.
 func (c *openaiClient) Forecast(ctx context.Context, req Request) (Response, error) {
 	start := time.Now()
-	completion, err := c.complete(ctx, req, openaiTemperature)
+	completion, header, err := c.complete(ctx, req, openaiTemperature)
 	if err != nil {
 		return Response{}, err
 	}
@@ -145,6 +146,7 @@ func (c *openaiClient) Forecast(ctx context.Context, req Request) (Response, err
 	if resp.Model == "" {
 		resp.Model = c.model
 	}
+	resp.Headroom = headroomOf(header)
 	resp.Latency = time.Since(start)
 	return resp, nil
 }
@@ -152,7 +154,7 @@ func (c *openaiClient) Forecast(ctx context.Context, req Request) (Response, err
 // ProbeCompletion asks, on Forecast's endpoint, for {"ok":true} in at most
 // ProbeMaxOutputTokens tokens, and checks that a JSON object comes back.
 func (c *openaiClient) ProbeCompletion(ctx context.Context) error {
-	completion, err := c.complete(ctx, probeRequest(), probeTemperature)
+	completion, _, err := c.complete(ctx, probeRequest(), probeTemperature)
 	if err != nil {
 		return err
 	}
@@ -160,16 +162,17 @@ func (c *openaiClient) ProbeCompletion(ctx context.Context) error {
 	return probeVerdict(c.name, c.key, text, cut, err)
 }
 
-// complete sends one chat completion of req within the configured timeout.
-func (c *openaiClient) complete(ctx context.Context, req Request, temperature float64) (*openai.ChatCompletion, error) {
+// complete sends one chat completion of req within the configured timeout,
+// and returns the response's headers with it.
+func (c *openaiClient) complete(ctx context.Context, req Request, temperature float64) (*openai.ChatCompletion, http.Header, error) {
 	ctx, cancel := c.withTimeout(ctx)
 	defer cancel()
 	var completion *openai.ChatCompletion
-	err := c.do(ctx, func(ctx context.Context, opts ...option.RequestOption) (err error) {
+	header, err := c.exchange(ctx, func(ctx context.Context, opts ...option.RequestOption) (err error) {
 		completion, err = c.chat.New(ctx, c.params(req, temperature), opts...)
 		return err
 	})
-	return completion, err
+	return completion, header, err
 }
 
 // Probe lists the models: it needs a valid key and a reachable API, and
@@ -199,10 +202,16 @@ func (c *openaiClient) withTimeout(ctx context.Context) (context.Context, contex
 // failure from what went over the wire, never from the SDK's error text,
 // which can carry the request URL and reads only OpenAI's error body.
 func (c *openaiClient) do(ctx context.Context, call func(context.Context, ...option.RequestOption) error) error {
+	_, err := c.exchange(ctx, call)
+	return err
+}
+
+// exchange is do, returning also the headers of the response.
+func (c *openaiClient) exchange(ctx context.Context, call func(context.Context, ...option.RequestOption) error) (http.Header, error) {
 	var x openaiExchange
 	err := call(ctx, option.WithMiddleware(x.record))
 	if err == nil {
-		return nil
+		return x.header, nil
 	}
-	return x.classify(ctx, c.name, c.key, err)
+	return x.header, x.classify(ctx, c.name, c.key, err)
 }

@@ -128,6 +128,8 @@ func TestOpenAIRequestShape(t *testing.T) {
 				method, path, auth = r.Method, r.URL.Path, r.Header.Get("Authorization")
 				_ = json.NewDecoder(r.Body).Decode(&body)
 				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("X-Ratelimit-Remaining-Requests", "41")
+				w.Header().Set("X-Ratelimit-Reset-Requests", "1.5s")
 				_, _ = io.WriteString(w, openaiCompletion(`{"summary":"ok"}`, "stop"))
 			}))
 			defer srv.Close()
@@ -157,6 +159,9 @@ func TestOpenAIRequestShape(t *testing.T) {
 			if resp.Text != `{"summary":"ok"}` || resp.Model != "answering-model" ||
 				resp.Usage != (Usage{PromptTokens: 120, CompletionTokens: 30, TotalTokens: 150}) || resp.Latency <= 0 {
 				t.Errorf("response = %+v", resp)
+			}
+			if h := resp.Headroom; h == nil || *h != (Headroom{RemainingRequests: 41, RemainingTokens: -1, ResetRequests: 1500 * time.Millisecond}) {
+				t.Errorf("headroom = %+v, want 41 requests left for 1.5s", h)
 			}
 			if prov.Name() != p.name {
 				t.Errorf("Name() = %q", prov.Name())
@@ -222,5 +227,32 @@ func TestOpenAIRejectsAProseAnswerWithATextContentType(t *testing.T) {
 	_, err := openaiBuild(t, "openai", srv.URL).Forecast(context.Background(), openaiTestRequest())
 	if pe := openaiAsError(t, "openai", err); pe.Class != InvalidOutput || pe.Reason != ReasonInvalidResponse {
 		t.Errorf("error = %v, want InvalidOutput/InvalidResponse", err)
+	}
+}
+
+// TestOpenAISelfHostedWithoutAKey: an OpenAI-compatible server of one's
+// own (vLLM, Ollama, llama.cpp) is asked with no Authorization header at
+// all, not an empty bearer token, for completions and probes alike.
+func TestOpenAISelfHostedWithoutAKey(t *testing.T) {
+	var auths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auths = append(auths, r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		if r.Method == http.MethodGet {
+			_, _ = io.WriteString(w, `{"object":"list","data":[]}`)
+			return
+		}
+		_, _ = io.WriteString(w, openaiCompletion(`{"summary":"ok"}`, "stop"))
+	}))
+	defer srv.Close()
+	prov := openaiBuild(t, "openai", srv.URL+"/v1", func(c *Config) { c.APIKey = "" })
+	if _, err := prov.Forecast(context.Background(), openaiTestRequest()); err != nil {
+		t.Fatal(err)
+	}
+	if err := prov.Probe(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(auths) != 2 || auths[0] != "" || auths[1] != "" {
+		t.Fatalf("Authorization headers %q, want none", auths)
 	}
 }

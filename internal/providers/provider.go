@@ -66,6 +66,9 @@ type Response struct {
 	Usage Usage
 	// Latency is how long the call took.
 	Latency time.Duration
+	// Headroom is what the provider's rate-limit headers said was left of
+	// its limits after the call; nil when it sent none.
+	Headroom *Headroom
 }
 
 // Usage counts the tokens a call spent.
