@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"io"
 	"log"
 	"net"
@@ -59,7 +60,7 @@ func TestServeUntilSignalled(t *testing.T) {
 	var out, logs syncbuffer.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, ln, &out, log.New(&logs, "", 0)) }()
+	go func() { done <- serve(ctx, ln, fakeprovider.New(), &out, log.New(&logs, "", 0)) }()
 
 	resp, err := request(t, "GET", url+"/openai/v1/models", "")
 	if err != nil || resp.StatusCode != http.StatusOK {
@@ -126,5 +127,92 @@ func TestServeUntilSignalled(t *testing.T) {
 	}
 	if l := logs.String(); !strings.Contains(l, "GET /openai/v1/models 200") || strings.Contains(l, "SECRET") {
 		t.Errorf("access log:\n%s", l)
+	}
+}
+
+func TestLatencyFlag(t *testing.T) {
+	tests := []struct {
+		args     []string
+		latency  time.Duration
+		contains string // of newFake's error; "" means none
+	}{
+		{nil, 0, ""},
+		{[]string{"-latency", "500ms"}, 500 * time.Millisecond, ""},
+		{[]string{"-latency=10m"}, 10 * time.Minute, ""},
+		{[]string{"-latency", "-1s"}, 0, "negative"},
+		{[]string{"-latency", "1h"}, 0, "above the longest"},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("fakeprovider", flag.ContinueOnError)
+		opts, err := parseFlags(fs, tt.args)
+		if err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		fake, err := newFake(opts.latency)
+		if tt.contains != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.contains) {
+				t.Errorf("%v: %v, want an error with %q", tt.args, err, tt.contains)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		for _, p := range fakeprovider.Providers() {
+			if got := fake.Latency(p); got != tt.latency {
+				t.Errorf("%v: %s's latency %v, want %v", tt.args, p, got, tt.latency)
+			}
+		}
+	}
+	fs := flag.NewFlagSet("fakeprovider", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if _, err := parseFlags(fs, []string{"-latency", "soon"}); err == nil {
+		t.Error("-latency soon was accepted")
+	}
+}
+
+func TestServeWithLatency(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	fake, err := newFake(200 * time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out syncbuffer.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, fake, &out, nil) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+
+	start := time.Now()
+	resp, err := request(t, "POST", url+"/groq/openai/v1/chat/completions", `{"model":"llama-3.1-8b-instant","messages":[{"role":"user","content":"hi"}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if took := time.Since(start); resp.StatusCode != http.StatusOK || took < 200*time.Millisecond {
+		t.Errorf("generate: %d after %v, want 200 after the latency", resp.StatusCode, took)
+	}
+	var calls struct {
+		Calls []fakeprovider.Call `json:"calls"`
+	}
+	resp, err = http.Get(url + "/admin/calls?provider=groq")
+	if err == nil {
+		err = json.NewDecoder(resp.Body).Decode(&calls)
+		resp.Body.Close()
+	}
+	if err != nil || len(calls.Calls) != 1 || calls.Calls[0].Finished.Sub(calls.Calls[0].Started) < 200*time.Millisecond {
+		t.Errorf("GET /admin/calls: %v %+v", err, calls)
+	}
+	if !strings.Contains(out.String(), "/admin/providers/openai/latency") || !strings.Contains(out.String(), "/admin/calls") {
+		t.Errorf("the latency and calls examples are not printed:\n%s", out.String())
 	}
 }

@@ -145,7 +145,7 @@ func TestAdminMatch(t *testing.T) {
 	if _, body = admin(t, s, "GET", "/admin/providers/openai/mode", ""); string(body) != `{"provider":"openai","mode":"ok","remaining":0}` {
 		t.Errorf("after reset: %s", body)
 	}
-	if _, body = admin(t, s, "GET", "/admin/requests", ""); !strings.Contains(string(body), `"openai":{"generate":0,"probe":0,"matched":0}`) {
+	if _, body = admin(t, s, "GET", "/admin/requests", ""); !strings.Contains(string(body), `"openai":{"generate":0,"probe":0,"matched":0,"inFlight":0,"maxInFlight":0}`) {
 		t.Errorf("counts after reset: %s", body)
 	}
 }

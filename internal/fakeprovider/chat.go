@@ -179,7 +179,7 @@ func chatCompletions(x *exchange) reply {
 		out.Usage.CompletionTokens = tokens(text)
 	}
 	out.Usage.TotalTokens = out.Usage.PromptTokens + out.Usage.CompletionTokens
-	return jsonReply(http.StatusOK, out).withHeaders(rateLimitHeaders(x.p.name, x.seq, false))
+	return jsonReply(http.StatusOK, out).withHeaders(rateLimitHeaders(x.p.name, x.seq, false, 0))
 }
 
 // modelList answers GET …/models.

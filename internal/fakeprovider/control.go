@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Setting is how a provider answers its next requests.
@@ -24,7 +25,26 @@ type Setting struct {
 	// ModeOK and leaves Count alone. The calls it selects are counted
 	// (Matched), in ModeOK too.
 	Match string
+	// RetryAfter replaces the wait hint of ModeRateLimited's 429, which
+	// every other mode refuses. 0 keeps the provider's usual hint; a wait
+	// (whole milliseconds, at most 24h) is asked for in the provider's own
+	// format: OpenAI's retry-after-ms, retry-after (whole seconds, rounded
+	// up), x-ratelimit-reset-requests and "Please try again in 20s."; Groq's
+	// retry-after (whole seconds, rounded up), x-ratelimit-reset-tokens and
+	// the same words; Gemini's RetryInfo retryDelay and "Please retry in
+	// 20s.". Cloudflare and Hugging Face send no hint in reality, and refuse
+	// a wait. NoRetryHint, on every provider, sends a 429 with no hint at
+	// all: no retry-after or reset header, no wait in the message (and on
+	// Gemini no QuotaFailure or RetryInfo).
+	RetryAfter time.Duration
 }
+
+// NoRetryHint is a Setting's RetryAfter for a 429 with no wait hint at all;
+// the admin API writes it "0s".
+const NoRetryHint time.Duration = -1
+
+// maxRetryAfter bounds a Setting's RetryAfter.
+const maxRetryAfter = 24 * time.Hour
 
 // validate says what is wrong with set, nil when nothing is.
 func (set Setting) validate() error {
@@ -45,7 +65,34 @@ func (set Setting) validate() error {
 			return fmt.Errorf("location %q is not an absolute URL such as http://127.0.0.1:4567/capture", set.Location)
 		}
 	}
+	return set.validRetryAfter()
+}
+
+// validRetryAfter says what is wrong with set's RetryAfter, nil when
+// nothing is.
+func (set Setting) validRetryAfter() error {
+	d := set.RetryAfter
+	switch {
+	case d == 0:
+		return nil
+	case set.Mode != ModeRateLimited:
+		return fmt.Errorf("a retryAfter goes with mode rate-limited only, not with mode %s", set.Mode)
+	case d == NoRetryHint:
+		return nil
+	case d < 0:
+		return fmt.Errorf("retryAfter %s is negative; give a wait such as 20s, or 0s for a 429 with no hint", d)
+	case d > maxRetryAfter:
+		return fmt.Errorf("retryAfter %s is above the longest the fake asks for, %s", d, maxRetryAfter)
+	case d%time.Millisecond != 0:
+		return fmt.Errorf("retryAfter %s is not whole milliseconds, the unit of OpenAI's retry-after-ms; give e.g. %s", d, d.Round(time.Millisecond))
+	}
 	return nil
+}
+
+// hintsWait reports whether provider's 429 can ask for a wait: the real
+// Cloudflare and Hugging Face never do.
+func hintsWait(provider string) bool {
+	return provider != Cloudflare && provider != HuggingFace
 }
 
 // Set makes provider answer as set says. Modes that only concern generation
@@ -57,6 +104,9 @@ func (s *Server) Set(provider string, set Setting) error {
 	}
 	if err := set.validate(); err != nil {
 		return err
+	}
+	if set.RetryAfter > 0 && !hintsWait(provider) {
+		return fmt.Errorf("%s's 429 has no wait hint in reality, so it takes no retryAfter; only \"0s\" (no hint, as it always answers); openai, groq and gemini take a wait", provider)
 	}
 	if set.Mode == ModeOK {
 		set.Count = 0
@@ -78,7 +128,7 @@ func (s *Server) Current(provider string) Setting {
 
 // SetMode makes provider answer in mode for its next count requests, then
 // return to ModeOK; count 0 keeps the mode until it is changed. It is Set
-// without a location or a match, so it refuses ModeRedirect.
+// without a location, a match or a wait hint, so it refuses ModeRedirect.
 func (s *Server) SetMode(provider string, mode Mode, count int) error {
 	return s.Set(provider, Setting{Mode: mode, Count: count})
 }
@@ -90,8 +140,9 @@ func (s *Server) CurrentMode(provider string) (Mode, int) {
 	return set.Mode, set.Count
 }
 
-// Reset puts every provider back in ModeOK, with no location or match, and
-// forgets every count and recorded request.
+// Reset puts every provider back in ModeOK, with no location, match, wait
+// hint or latency, and forgets every count, recorded request and logged
+// call. Calls still running then are left out of the new counts and log.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,6 +150,7 @@ func (s *Server) Reset() {
 	for _, p := range providers {
 		s.state[p.name] = &providerState{modeState: modeState{okSetting}}
 	}
+	s.calls.clear()
 }
 
 // Requests returns how many generate calls provider has received, whatever
@@ -147,9 +199,11 @@ func stateOf[T any](s *Server, provider string, get func(*providerState) T) T {
 
 // counts is one provider's entry in GET /admin/requests.
 type counts struct {
-	Generate int `json:"generate"`
-	Probe    int `json:"probe"`
-	Matched  int `json:"matched"` // generate calls a match selected
+	Generate    int `json:"generate"`
+	Probe       int `json:"probe"`
+	Matched     int `json:"matched"`     // generate calls a match selected
+	InFlight    int `json:"inFlight"`    // generate calls running now
+	MaxInFlight int `json:"maxInFlight"` // the most that ran at once
 }
 
 // allCounts returns every provider's counts.
@@ -158,7 +212,7 @@ func (s *Server) allCounts() map[string]counts {
 	defer s.mu.Unlock()
 	out := make(map[string]counts, len(s.state))
 	for name, st := range s.state {
-		out[name] = counts{Generate: st.generate, Probe: st.probes, Matched: st.matched}
+		out[name] = counts{Generate: st.generate, Probe: st.probes, Matched: st.matched, InFlight: st.inFlight, MaxInFlight: st.maxInFlight}
 	}
 	return out
 }

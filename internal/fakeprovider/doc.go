@@ -36,7 +36,15 @@
 // narrows a mode to the generate calls whose body holds a string, such as
 // one Forecast's data. See Setting, Modes and GET /admin/modes.
 //
+// ModeRateLimited's wait hint can be set, or left out (Setting.RetryAfter,
+// NoRetryHint). A per-provider latency delays every generate call before
+// it is answered (SetLatency, PUT /admin/providers/{provider}/latency).
+//
 // Calls are counted per provider and kind (Requests, Probes), and those a
-// match selected (Matched); the last generate body is kept (LastRequest) for
-// tests to assert what a client sent.
+// match selected (Matched), as are the generate calls running at once
+// (InFlight, MaxInFlight); the last generate body is kept (LastRequest) for
+// tests to assert what a client sent. Every generate call is logged with
+// when it started and finished, its status and the mode that answered it
+// (Calls, GET /admin/calls), for benchmarks of how a client paces its
+// calls.
 package fakeprovider

@@ -51,7 +51,13 @@ func geminiFailure(mode Mode, x *exchange) (reply, bool) {
 	case ModeUnknownModel:
 		return googleErrorReply(http.StatusNotFound, fmt.Sprintf("models/%s is not found for API version v1beta, or is not supported for generateContent. Call ListModels to see the list of available models and their supported methods.", x.model), "NOT_FOUND"), true
 	case ModeRateLimited:
-		return quotaExceeded(x.model, quotaPerMinute, "10", "22s"), true
+		wait := x.wait(geminiRetryDelay)
+		if wait == 0 {
+			// Without a RetryInfo, a QuotaFailure reads as the quota gone;
+			// Gemini's bare 429 names none.
+			return googleErrorReply(http.StatusTooManyRequests, "Resource has been exhausted (e.g. check quota).", "RESOURCE_EXHAUSTED"), true
+		}
+		return quotaExceeded(x.model, quotaPerMinute, "10", protoDuration(wait)), true
 	case ModeQuota:
 		// The real API puts a retryDelay on a spent daily quota too; only the
 		// quota id tells that waiting seconds will not help.

@@ -37,8 +37,9 @@ func openAIFailure(mode Mode, x *exchange) (reply, bool) {
 	case ModeUnknownModel:
 		return openAIErrorReply(http.StatusNotFound, fmt.Sprintf("The model `%s` does not exist or you do not have access to it.", x.model), invalid, nil, ptr("model_not_found")), true
 	case ModeRateLimited:
-		msg := fmt.Sprintf("Rate limit reached for %s in organization org-fake on requests per min (RPM): Limit %d, Used %d, Requested 1. Please try again in 1.5s. Visit https://platform.openai.com/account/rate-limits to learn more.", x.model, openAIRequestLimit, openAIRequestLimit)
-		return openAIErrorReply(http.StatusTooManyRequests, msg, "requests", nil, ptr("rate_limit_exceeded")).withHeaders(rateLimitHeaders(OpenAI, x.seq, true)), true
+		wait := x.wait(openAIRetryAfter)
+		msg := fmt.Sprintf("Rate limit reached for %s in organization org-fake on requests per min (RPM): Limit %d, Used %d, Requested 1.%s Visit https://platform.openai.com/account/rate-limits to learn more.", x.model, openAIRequestLimit, openAIRequestLimit, tryAgain(wait))
+		return openAIErrorReply(http.StatusTooManyRequests, msg, "requests", nil, ptr("rate_limit_exceeded")).withHeaders(rateLimitHeaders(OpenAI, x.seq, true, wait)), true
 	case ModeQuota:
 		return openAIErrorReply(http.StatusTooManyRequests, "You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.", "insufficient_quota", nil, ptr("insufficient_quota")), true
 	case ModeOverloaded:
@@ -83,8 +84,9 @@ func groqFailure(mode Mode, x *exchange) (reply, bool) {
 	case ModeUnknownModel:
 		return groqErrorReply(http.StatusNotFound, fmt.Sprintf("The model `%s` does not exist or you do not have access to it.", x.model), invalid, "model_not_found"), true
 	case ModeRateLimited:
-		msg := fmt.Sprintf("Rate limit reached for model `%s` in organization `org_fake` service tier `on_demand` on tokens per minute (TPM): Limit %d, Used 5870, Requested 1230. Please try again in %s. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing", x.model, groqTokenLimit, groqRetryAfter)
-		return groqErrorReply(http.StatusTooManyRequests, msg, "tokens", "rate_limit_exceeded").withHeaders(rateLimitHeaders(Groq, x.seq, true)), true
+		wait := x.wait(groqRetryAfter)
+		msg := fmt.Sprintf("Rate limit reached for model `%s` in organization `org_fake` service tier `on_demand` on tokens per minute (TPM): Limit %d, Used 5870, Requested 1230.%s Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing", x.model, groqTokenLimit, tryAgain(wait))
+		return groqErrorReply(http.StatusTooManyRequests, msg, "tokens", "rate_limit_exceeded").withHeaders(rateLimitHeaders(Groq, x.seq, true, wait)), true
 	case ModeQuota:
 		// Groq's spent allowance is a 413 about the per-minute token limit,
 		// with no wait in it.

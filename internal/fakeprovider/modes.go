@@ -65,7 +65,8 @@ const (
 	ModeUnauthorized Mode = "unauthorized"
 	// ModeUnknownModel rejects the model as unknown.
 	ModeUnknownModel Mode = "unknown-model"
-	// ModeRateLimited refuses with the provider's rate limit and wait hint.
+	// ModeRateLimited refuses with the provider's rate limit and wait hint:
+	// its usual one, or the Setting's RetryAfter, or none (NoRetryHint).
 	ModeRateLimited Mode = "rate-limited"
 	// ModeQuota refuses because the quota or credit is used up.
 	ModeQuota Mode = "quota"
@@ -120,7 +121,7 @@ var modes = []modeInfo{
 	{ModeReset, "send the headers and part of the body, then reset the TCP connection (generate and probe)", true},
 	{ModeUnauthorized, "the provider's invalid-key error (generate and probe)", true},
 	{ModeUnknownModel, "the provider's unknown-model error", false},
-	{ModeRateLimited, "the provider's rate-limit error with its wait hint", false},
+	{ModeRateLimited, `the provider's rate-limit error with its wait hint; "retryAfter": "20s" sets the wait (openai, groq, gemini), "0s" sends none (any provider)`, false},
 	{ModeQuota, "the provider's quota-exhausted error", false},
 	{ModeOverloaded, "the provider's overloaded / server error (generate and probe)", true},
 	{ModeTooLarge, "the provider's request-too-large error", false},

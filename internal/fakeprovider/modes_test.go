@@ -312,6 +312,7 @@ func TestEveryModeIsCounted(t *testing.T) {
 				wg.Go(func() { call(req) }) // hang and stall take the deadline each
 			}
 			wg.Wait()
+			waitIdle(t, s) // hang and stall end with the client, a moment later
 			code, body := admin(t, s, http.MethodGet, "/admin/requests", "")
 			var got map[string]counts
 			if err := json.Unmarshal(body, &got); err != nil || code != http.StatusOK {
@@ -322,7 +323,13 @@ func TestEveryModeIsCounted(t *testing.T) {
 				if provider == Cloudflare {
 					want.Generate = 4 // native and OpenAI-compatible
 				}
-				if got[provider] != want {
+				// The calls ran at once, as many as the scheduler let overlap.
+				c := got[provider]
+				if c.MaxInFlight < 1 || c.MaxInFlight > want.Generate {
+					t.Errorf("%s maxInFlight %d, want 1 to %d", provider, c.MaxInFlight, want.Generate)
+				}
+				c.MaxInFlight = 0
+				if c != want {
 					t.Errorf("%s counts %+v, want %+v", provider, got[provider], want)
 				}
 			}

@@ -32,6 +32,8 @@ type Server struct {
 
 	mu    sync.Mutex
 	state map[string]*providerState // by provider name
+	calls callLog                   // the finished generate calls, in the order they started
+	order uint64                    // generate calls started since New, to sort the log by
 
 	// active counts handlers still running, so tests can see that hang and
 	// stall end with the client.
@@ -45,6 +47,10 @@ type providerState struct {
 	matched          int    // generate calls a Match selected
 	lastBody         []byte // the body of the last generate call
 	lastPath         string // its path, without the query (which may hold a key)
+	// inFlight is how many generate calls are running now, maxInFlight the
+	// most that ran at once since New or Reset.
+	inFlight, maxInFlight int
+	latency               time.Duration // how long a generate call waits before it is answered
 }
 
 // exchange is one request to a provider endpoint, as the endpoint and the
@@ -61,9 +67,15 @@ type exchange struct {
 	mode  Mode
 	// location is where ModeRedirect sends the client.
 	location string
-	now      time.Time
+	// retryAfter is the wait ModeRateLimited asks for: 0 the provider's
+	// usual hint, NoRetryHint none (see Setting).
+	retryAfter time.Duration
+	now        time.Time
 	// detail says what is wrong with a request refused as modeMalformed.
 	detail string
+	// refused is the fake's own outcome (missing-key, malformed…) when
+	// refuse answered the request, "" otherwise; the call log shows it.
+	refused Mode
 }
 
 // endpoint answers a request that no mode refused.
@@ -71,7 +83,7 @@ type endpoint func(x *exchange) reply
 
 // New returns a fake with every provider in ModeOK.
 func New() *Server {
-	s := &Server{mux: http.NewServeMux(), now: time.Now}
+	s := &Server{mux: http.NewServeMux(), now: time.Now, calls: callLog{limit: maxCalls}}
 	s.Reset()
 	s.routes()
 	return s
@@ -114,7 +126,8 @@ func (s *Server) route(name string, k kind, pattern string, answer endpoint) {
 }
 
 // handler serves one endpoint of p: count the call, check the key, apply the
-// provider's mode, and otherwise answer.
+// provider's mode, and otherwise answer. A generate call waits out the
+// provider's latency before anything is sent, and is logged when it ends.
 func (s *Server) handler(p *provider, k kind, answer endpoint) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.active.Add(1)
@@ -125,29 +138,47 @@ func (s *Server) handler(p *provider, k kind, answer endpoint) http.HandlerFunc 
 		if err != nil {
 			return // the client went away mid-request
 		}
-		x := &exchange{p: p, kind: k, r: r, body: body, now: s.now()}
-		x.seq = s.record(p.name, k, body, r.URL.Path)
-		if x.key = p.key(r); x.key == "" {
-			write(w, x.refuse(modeMissingKey, ""))
+		x := &exchange{p: p, kind: k, r: r, body: body}
+		t := s.record(p.name, k, body, r.URL.Path)
+		x.seq, x.now = t.seq, t.started
+		defer s.finish(t)
+		rep, ok := s.respond(x, t, answer)
+		t.mode = x.mode
+		if x.refused != "" {
+			t.mode = x.refused
+		}
+		if !ok {
+			<-r.Context().Done() // ModeHang
 			return
 		}
-		x.model = modelOf(r, body)
-		if len(body) > maxRequestBytes {
-			write(w, x.refuse(ModeTooLarge, ""))
-			return
+		if !pause(r, t.latency) {
+			return // the client went away during the latency
 		}
-		set := s.take(p.name, k, body)
-		x.mode, x.location = set.Mode, set.Location
-		if x.mode == ModeHang {
-			<-r.Context().Done()
-			return
-		}
-		if rep, ok := refusal(x.mode, x); ok {
-			write(w, rep)
-			return
-		}
-		deliver(w, r, x.mode, answer(x))
+		t.status = rep.status
+		deliver(w, r, x.mode, rep)
 	}
+}
+
+// respond decides how x is answered and builds the answer, false for
+// ModeHang, which answers nothing. It notes on t whether a match selected x.
+func (s *Server) respond(x *exchange, t *ticket, answer endpoint) (reply, bool) {
+	if x.key = x.p.key(x.r); x.key == "" {
+		return x.refuse(modeMissingKey, ""), true
+	}
+	x.model = modelOf(x.r, x.body)
+	if len(x.body) > maxRequestBytes {
+		return x.refuse(ModeTooLarge, ""), true
+	}
+	set, matched := s.take(x.p.name, x.kind, x.body)
+	x.mode, x.location, x.retryAfter = set.Mode, set.Location, set.RetryAfter
+	t.matched = matched
+	if x.mode == ModeHang {
+		return reply{}, false
+	}
+	if rep, ok := refusal(x.mode, x); ok {
+		return rep, true
+	}
+	return answer(x), true
 }
 
 // notFound answers a path p does not have, as p does.
@@ -161,7 +192,7 @@ func (s *Server) notFound(p *provider) http.HandlerFunc {
 // refuse answers the refusal m as x's provider does, with detail for
 // modeMalformed.
 func (x *exchange) refuse(m Mode, detail string) reply {
-	x.detail = detail
+	x.detail, x.refused = detail, m
 	rep, ok := refusal(m, x)
 	if !ok {
 		panic(fmt.Sprintf("fakeprovider: %s has no answer for %q", x.p.name, m))
@@ -169,24 +200,10 @@ func (x *exchange) refuse(m Mode, detail string) reply {
 	return rep
 }
 
-// record counts a call and keeps a generate call's body and path, and
-// returns the call's number.
-func (s *Server) record(name string, k kind, body []byte, path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.state[name]
-	if k == kindProbe {
-		st.probes++
-		return st.probes
-	}
-	st.generate++
-	st.lastBody, st.lastPath = body, path
-	return st.generate
-}
-
 // take returns the setting the next call of kind k with body to the
-// provider is answered in, and counts it when a match selected it.
-func (s *Server) take(name string, k kind, body []byte) Setting {
+// provider is answered in, and whether a match selected it, which it
+// counts.
+func (s *Server) take(name string, k kind, body []byte) (Setting, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.state[name]
@@ -194,7 +211,7 @@ func (s *Server) take(name string, k kind, body []byte) Setting {
 	if matched {
 		st.matched++
 	}
-	return set
+	return set, matched
 }
 
 // modelOf is the model a request asks for: from the path (Gemini, Cloudflare's
