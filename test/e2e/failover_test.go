@@ -471,10 +471,23 @@ type (
 			ConsecutiveFailures int32
 			Conditions          []conditionView
 			History             []struct{ Reason, From, To string }
-			Providers           []struct{ Name, State, CooldownUntil string }
+			Providers           []providerView
 		}
 	}
 )
+
+// providerView is one entry of a lock's status.providers.
+type providerView struct{ Name, State, Message, CooldownUntil, PausedUntil string }
+
+// provider returns the status entry of name.
+func (l lockView) provider(name string) providerView {
+	for _, p := range l.Status.Providers {
+		if p.Name == name {
+			return p
+		}
+	}
+	return providerView{}
+}
 
 func findCondition(conds []conditionView, t string) conditionView {
 	for _, c := range conds {
