@@ -227,8 +227,8 @@ var _ = Describe("a self-hosted OpenAI-compatible server", func() {
 	It("is accepted as an openai entry with a baseURL, no credentialsRef, and its limits", func() {
 		lock := validLock()
 		lock.Spec.Providers[0] = v1.ProviderSpec{Name: "openai", BaseURL: "http://vllm.models.svc:8000/v1",
-			Model: "meta-llama/Llama-3.1-8B-Instruct",
-			Limits: &v1.ProviderLimits{MaxConcurrent: ptr.To[int32](16)},
+			Model:   "meta-llama/Llama-3.1-8B-Instruct",
+			Limits:  &v1.ProviderLimits{MaxConcurrent: ptr.To[int32](16)},
 			Pricing: &v1.TokenPricing{PromptPerMillion: "0", CompletionPerMillion: "0"}}
 		Expect(k8s.Create(ctx, lock, client.DryRunAll)).To(Succeed())
 	})
