@@ -57,6 +57,11 @@ chromium: ## Install Debian's chromium for the dashboard's browser test, when mi
 bench: ## Run the benchmarks.
 	go test -run '^$$' -bench . -benchmem ./internal/...
 
+.PHONY: bench-e2e
+bench-e2e: controlplane ## Measure the provider gate on the built manager with 1,000 Forecasts (throughput, rate, pause, fairness); the table goes in docs/performance.md.
+	GATE_BENCH_N=1000 GATE_BENCH_OUT=$(LOCALBIN)/gate-bench.txt go test ./test/e2e/ -count=1 -timeout 30m -args -ginkgo.label-filter=bench
+	@cat $(LOCALBIN)/gate-bench.txt
+
 .PHONY: accuracy
 accuracy: ## Score the baseline on the M3 series beside THETA, ForecastPro, DAMPEN and NAIVE2, into docs/accuracy.md.
 	go run ./cmd/accuracy -data testdata/m3 -out docs/accuracy.md

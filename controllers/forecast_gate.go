@@ -66,7 +66,7 @@ func (r *ForecastReconciler) submit(fc *v1.Forecast, t target, p providers.Provi
 	if t.pausedUntil != nil {
 		g.PauseUntil(t.pausedUntil.Time) // a pause the lock recorded (another replica, an earlier run)
 	}
-	r.Gates.Submit(string(t.spec.Name), limitsOf(t.spec), c)
+	r.Gates.Submit(g, c)
 	if until, paused := g.Paused(); paused {
 		return rateLimited(t, until, r.Clock.Now())
 	}
@@ -135,7 +135,7 @@ func (r *ForecastReconciler) run(name types.NamespacedName, uid types.UID, prev 
 		}
 		r.unwritten.put(uid, name, out)
 		r.wake(ctx, name)
-		if verdict.Pause > 0 {
+		if verdict.Began {
 			r.wakeQueued(ctx, string(t.spec.Name)) // each waiting Forecast says why it waits
 		}
 	}

@@ -119,7 +119,7 @@ type ProviderSpec struct {
 	// limits bound the traffic the operator sends this provider, for every
 	// Forecast together. A limit left out takes the provider's default,
 	// which suits its public free or first paid tier (see
-	// docs/providers.md): openai 5 at once, 500 requests and 200000 tokens
+	// docs/traffic.md): openai 5 at once, 500 requests and 200000 tokens
 	// a minute; gemini 5, 10 and 250000; groq 5, 30 and 12000; cloudflare
 	// 5 and 300 requests; huggingface 5 and 60 requests; baseline 8 at
 	// once. An openai entry with a baseURL and no credentialsRef (a

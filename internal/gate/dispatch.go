@@ -46,11 +46,10 @@ func (r *Registry) Gate(provider string, l Limits) *Gate {
 	return g
 }
 
-// Submit queues c at the gate of provider, and takes the call of its key out
-// of every other gate: a caller waits at one gate at a time, the one of the
-// provider the lock holds now.
-func (r *Registry) Submit(provider string, l Limits, c *Call) State {
-	g := r.Gate(provider, l)
+// Submit queues c at g, one of the registry's gates, and takes the call of
+// its key out of every other gate: a caller waits at one gate at a time,
+// the one of the provider the lock holds now.
+func (r *Registry) Submit(g *Gate, c *Call) State {
 	for _, other := range r.Gates() {
 		if other != g {
 			other.Cancel(c.Key)

@@ -56,6 +56,8 @@ type Verdict struct {
 	Pause int
 	// Until is when that pause ends.
 	Until time.Time
+	// Began is true for the call whose 429 began the pause.
+	Began bool
 }
 
 // Permit is a call's place in flight; Done gives it back.
@@ -310,7 +312,8 @@ func (g *Gate) done(p *Permit, r Report) Verdict {
 // begins the next pause in a row.
 func (g *Gate) pause(now time.Time, p *Permit, hint time.Duration) Verdict {
 	wait := min(hint, maxHint)
-	if p.pauseID == g.pauseID {
+	began := p.pauseID == g.pauseID
+	if began {
 		g.pauseID++
 		g.streak++
 		if hint <= 0 {
@@ -323,7 +326,7 @@ func (g *Gate) pause(now time.Time, p *Permit, hint time.Duration) Verdict {
 	if until := now.Add(wait); until.After(g.pausedUntil) {
 		g.pausedUntil = until
 	}
-	return Verdict{Pause: max(g.streak, 1), Until: g.pausedUntil}
+	return Verdict{Pause: max(g.streak, 1), Until: g.pausedUntil, Began: began}
 }
 
 // signal wakes the dispatcher; it never blocks.

@@ -141,12 +141,12 @@ func TestPauseCountsOncePerPause(t *testing.T) {
 	}
 	// The first 429 asks for 20s; the other four were in flight: the same pause.
 	v := p[0].Done(Report{RateLimited: true, RetryAfter: 20 * time.Second})
-	if v.Pause != 1 || !v.Until.Equal(c.now().Add(20*time.Second)) {
-		t.Fatalf("first 429: %+v, want pause 1 until +20s", v)
+	if v.Pause != 1 || !v.Until.Equal(c.now().Add(20*time.Second)) || !v.Began {
+		t.Fatalf("first 429: %+v, want pause 1 until +20s, begun by it", v)
 	}
 	for _, x := range p[1:] {
-		if v := x.Done(Report{RateLimited: true, RetryAfter: 20 * time.Second}); v.Pause != 1 {
-			t.Fatalf("a call in flight when the pause began: pause %d, want 1", v.Pause)
+		if v := x.Done(Report{RateLimited: true, RetryAfter: 20 * time.Second}); v.Pause != 1 || v.Began {
+			t.Fatalf("a call in flight when the pause began: %+v, want pause 1, not begun by it", v)
 		}
 	}
 	c.advance(19 * time.Second)

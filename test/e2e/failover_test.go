@@ -329,9 +329,10 @@ func (f *fakeServer) reset(ctx context.Context) {
 
 // requestCounts is one provider's row of GET /admin/requests.
 type requestCounts struct {
-	Generate int `json:"generate"`
-	Probe    int `json:"probe"`
-	Matched  int `json:"matched"`
+	Generate    int `json:"generate"`
+	Probe       int `json:"probe"`
+	Matched     int `json:"matched"`
+	MaxInFlight int `json:"maxInFlight"`
 }
 
 func (f *fakeServer) requests(ctx context.Context) map[string]requestCounts {

@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -158,12 +159,19 @@ spec:
 // clientFor is a client of the operator's API for the kubeconfig.
 func clientFor(kubeconfig string) client.Client {
 	GinkgoHelper()
-	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
-	Expect(err).NotTo(HaveOccurred())
-	cfg.QPS, cfg.Burst = -1, 0 // as fast as the API server lets a client go
-	c, err := client.New(cfg, client.Options{Scheme: operator.Scheme})
+	c, err := client.New(restConfigFor(kubeconfig), client.Options{Scheme: operator.Scheme})
 	Expect(err).NotTo(HaveOccurred())
 	return c
+}
+
+// restConfigFor is the kubeconfig's REST config, without a client-side
+// rate limit: as fast as the API server lets a client go.
+func restConfigFor(kubeconfig string) *rest.Config {
+	GinkgoHelper()
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	Expect(err).NotTo(HaveOccurred())
+	cfg.QPS, cfg.Burst = -1, 0
+	return cfg
 }
 
 // createForecasts creates n Forecasts name-0 … name-(n-1) in namespace, 8
