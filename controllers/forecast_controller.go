@@ -102,7 +102,7 @@ func (r *ForecastReconciler) decide(ctx context.Context, fc *v1.Forecast) (outco
 		return outcome{state: fresh, until: next}, nil
 	}
 	if kept, ok := r.unwritten.get(fc, hash); ok {
-		return kept, nil // the API server refused it before: write it again, do not ask again
+		return kept, nil // a call that has ended, or a write the API server refused: write it, do not ask again
 	}
 	if out, ok := held(fc, t, hash, now); ok {
 		return out, nil

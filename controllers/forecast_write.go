@@ -98,7 +98,8 @@ func refused(err error) bool {
 
 // unwrittenResults keeps, per Forecast UID, an attempt (a result, or a
 // failure with its retryAt) the API server has not stored yet, with the
-// inputs it answers. It lives in this replica's memory: a new leader asks
+// inputs it answers: the outcome of a call that has just ended at a gate,
+// or of a write that failed. It lives in this replica's memory: a new leader asks
 // the provider once more.
 type unwrittenResults struct {
 	mu   sync.Mutex
