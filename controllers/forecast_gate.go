@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
@@ -40,18 +42,11 @@ func limitsOf(p v1.ProviderSpec) gate.Limits {
 	}
 	var l gate.Limits
 	if p.Limits != nil {
-		l.MaxConcurrent = int(deref(p.Limits.MaxConcurrent))
-		l.RequestsPerMinute = int(deref(p.Limits.RequestsPerMinute))
-		l.TokensPerMinute = int(deref(p.Limits.TokensPerMinute))
+		l.MaxConcurrent = int(ptr.Deref(p.Limits.MaxConcurrent, 0))
+		l.RequestsPerMinute = int(ptr.Deref(p.Limits.RequestsPerMinute, 0))
+		l.TokensPerMinute = int(ptr.Deref(p.Limits.TokensPerMinute, 0))
 	}
 	return l.Or(def)
-}
-
-func deref(p *int32) int32 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }
 
 // submit puts the call of fc to t at t's gate and says what the Forecast
@@ -60,9 +55,9 @@ func deref(p *int32) int32 {
 func (r *ForecastReconciler) submit(fc *v1.Forecast, t target, p providers.Provider, data engine.Data, hash string) outcome {
 	name := types.NamespacedName{Namespace: fc.Namespace, Name: fc.Name}
 	req := providers.NewRequest(data)
-	c := &gate.Call{Key: gateKey(name), Version: callVersion(t, hash), Namespace: fc.Namespace, Tokens: estimateTokens(req, data),
-		Run: r.run(name, fc.UID, fc.Status.LastAttempt.DeepCopy(), t, p, req, hash)}
 	g := r.Gates.Gate(string(t.spec.Name), limitsOf(t.spec))
+	c := &gate.Call{Key: gateKey(name), Version: callVersion(t, hash), Namespace: fc.Namespace, Tokens: estimateTokens(req, data),
+		Run: r.run(g, name, fc.UID, fc.Status.LastAttempt.DeepCopy(), t, p, req, hash)}
 	if t.pausedUntil != nil {
 		g.PauseUntil(t.pausedUntil.Time) // a pause the lock recorded (another replica, an earlier run)
 	}
@@ -104,7 +99,7 @@ func callVersion(t target, hash string) string {
 // run is the call of one Forecast, as the gate starts it: it asks the
 // provider, normalizes the answer, tells the gate how it went, keeps the
 // outcome for the Forecast's next reconcile and wakes it.
-func (r *ForecastReconciler) run(name types.NamespacedName, uid types.UID, prev *v1.Attempt, t target,
+func (r *ForecastReconciler) run(g *gate.Gate, name types.NamespacedName, uid types.UID, prev *v1.Attempt, t target,
 	p providers.Provider, req providers.Request, hash string) func(context.Context, *gate.Permit) {
 	return func(ctx context.Context, permit *gate.Permit) {
 		started := time.Now()
@@ -136,7 +131,7 @@ func (r *ForecastReconciler) run(name types.NamespacedName, uid types.UID, prev 
 		r.unwritten.put(uid, name, out)
 		r.wake(ctx, name)
 		if verdict.Began {
-			r.wakeQueued(ctx, string(t.spec.Name)) // each waiting Forecast says why it waits
+			r.wakeQueued(ctx, g) // each waiting Forecast says why it waits
 		}
 	}
 }
@@ -173,28 +168,14 @@ func (r *ForecastReconciler) wake(ctx context.Context, name types.NamespacedName
 	}
 }
 
-// wakeQueued reconciles every Forecast waiting at provider's gate.
-func (r *ForecastReconciler) wakeQueued(ctx context.Context, provider string) {
-	for _, g := range r.Gates.Gates() {
-		if g.Name() != provider {
-			continue
-		}
-		for _, key := range g.Queued() {
-			if ns, n, ok := splitKey(key); ok {
-				r.wake(ctx, types.NamespacedName{Namespace: ns, Name: n})
-			}
+// wakeQueued reconciles every Forecast waiting at g.
+func (r *ForecastReconciler) wakeQueued(ctx context.Context, g *gate.Gate) {
+	ctrl.Log.V(1).Info("a rate-limit pause began", "provider", g.Name())
+	for _, key := range g.Queued() {
+		if ns, n, ok := strings.Cut(key, "/"); ok {
+			r.wake(ctx, types.NamespacedName{Namespace: ns, Name: n})
 		}
 	}
-	ctrl.Log.V(1).Info("a rate-limit pause began", "provider", provider)
-}
-
-func splitKey(key string) (string, string, bool) {
-	for i := range len(key) {
-		if key[i] == '/' {
-			return key[:i], key[i+1:], true
-		}
-	}
-	return "", "", false
 }
 
 // Tokens are estimated at about four characters each, the rule of thumb

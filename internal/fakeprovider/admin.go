@@ -153,9 +153,8 @@ func (s *Server) putMode(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getMode(w http.ResponseWriter, r *http.Request) {
-	provider := r.PathValue("provider")
-	if lookup(provider) == nil {
-		adminError(w, http.StatusBadRequest, unknownProvider(provider).Error())
+	provider, ok := pathProvider(w, r)
+	if !ok {
 		return
 	}
 	set := s.Current(provider)
@@ -163,6 +162,17 @@ func (s *Server) getMode(w http.ResponseWriter, r *http.Request) {
 		Provider: provider, Mode: set.Mode, Remaining: set.Count, Location: set.Location, Match: set.Match,
 		RetryAfter: formatRetryAfter(set.RetryAfter),
 	}))
+}
+
+// pathProvider is the {provider} of the path; for an unknown one it answers
+// 400 and returns false.
+func pathProvider(w http.ResponseWriter, r *http.Request) (string, bool) {
+	provider := r.PathValue("provider")
+	if lookup(provider) == nil {
+		adminError(w, http.StatusBadRequest, unknownProvider(provider).Error())
+		return "", false
+	}
+	return provider, true
 }
 
 // latencyStatus is a provider's latency as the admin API shows it.
@@ -199,9 +209,8 @@ func (s *Server) putLatency(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getLatency(w http.ResponseWriter, r *http.Request) {
-	provider := r.PathValue("provider")
-	if lookup(provider) == nil {
-		adminError(w, http.StatusBadRequest, unknownProvider(provider).Error())
+	provider, ok := pathProvider(w, r)
+	if !ok {
 		return
 	}
 	write(w, jsonReply(http.StatusOK, latencyStatus{Provider: provider, Latency: s.Latency(provider).String()}))

@@ -135,13 +135,6 @@ func (g *Gate) SetLimits(l Limits) {
 	}
 }
 
-// Limits returns the limits in force.
-func (g *Gate) Limits() Limits {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.limits
-}
-
 // State is where a caller's call is.
 type State int
 

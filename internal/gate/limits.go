@@ -1,7 +1,5 @@
 package gate
 
-import "fmt"
-
 // Limits bound the traffic to one provider. A zero field is no limit.
 type Limits struct {
 	// MaxConcurrent is the number of calls in flight at once.
@@ -11,22 +9,6 @@ type Limits struct {
 	// TokensPerMinute is the number of tokens (prompt and answer) the calls
 	// started in any 60 seconds may use.
 	TokensPerMinute int
-}
-
-// String is how the limits read in messages, e.g. "5 at once, 500/min,
-// 200000 tokens/min".
-func (l Limits) String() string {
-	s := "no limit on calls at once"
-	if l.MaxConcurrent > 0 {
-		s = fmt.Sprintf("%d at once", l.MaxConcurrent)
-	}
-	if l.RequestsPerMinute > 0 {
-		s += fmt.Sprintf(", %d/min", l.RequestsPerMinute)
-	}
-	if l.TokensPerMinute > 0 {
-		s += fmt.Sprintf(", %d tokens/min", l.TokensPerMinute)
-	}
-	return s
 }
 
 // defaults are the limits of each provider's public free or first paid
