@@ -14,7 +14,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -37,6 +36,9 @@ type ProviderLockReconciler struct {
 	Clock       clock.PassiveClock
 
 	probes probeLog
+	// attempts is every Forecast's last attempt, kept by the Forecast
+	// watch's handler, so that counting failures does not list them all.
+	attempts *failover.Attempts
 }
 
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=providerlocks,verbs=get;list;watch
@@ -83,10 +85,7 @@ func (r *ProviderLockReconciler) observe(ctx context.Context, lock *v1.ProviderL
 	if err != nil {
 		return failover.Input{}, err
 	}
-	attempts, err := r.attempts(ctx)
-	if err != nil {
-		return failover.Input{}, err
-	}
+	attempts := r.attempts.Recent(lock.Status, lock.UID)
 	observed := *lock.Status.DeepCopy()
 	now := r.Clock.Now()
 	if healthInterval(lock) == 0 {
@@ -131,21 +130,6 @@ func (r *ProviderLockReconciler) input(lock *v1.ProviderLock, st v1.ProviderLock
 }
 
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=forecasts,verbs=get;list;watch
-
-// attempts returns the last attempt of every Forecast, from the cache.
-func (r *ProviderLockReconciler) attempts(ctx context.Context) ([]v1.Attempt, error) {
-	var list v1.ForecastList
-	if err := r.List(ctx, &list); err != nil {
-		return nil, fmt.Errorf("listing Forecasts: %w", err)
-	}
-	out := make([]v1.Attempt, 0, len(list.Items))
-	for _, fc := range list.Items {
-		if fc.Status.LastAttempt != nil {
-			out = append(out, *fc.Status.LastAttempt)
-		}
-	}
-	return out, nil
-}
 
 // untilCooldownEnds is when the next cooldown ends (and the provider becomes
 // eligible again), or 0 when none is running.
@@ -294,27 +278,13 @@ func setLockConditions(st *v1.ProviderLockStatus, lock *v1.ProviderLock, d failo
 // goes away is re-assessed at once, and the Forecasts, whose last attempts
 // are the failure counts.
 func (r *ProviderLockReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	r.attempts = failover.NewAttempts()
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1.ProviderLock{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.lockReading)).
-		Watches(&v1.Forecast{}, handler.EnqueueRequestsFromMapFunc(theLock), builder.WithPredicates(attemptChanged)).
+		Watches(&v1.Forecast{}, attemptTally{r.attempts}).
 		Named("providerlock").
 		Complete(r)
-}
-
-// theLock maps any Forecast event to the lock, which counts the attempts.
-func theLock(context.Context, client.Object) []reconcile.Request {
-	return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: v1.ProviderLockName}}}
-}
-
-// attemptChanged passes Forecast events that can change the failure count:
-// a new attempt, a Forecast gone (its failures no longer count), and the
-// initial list after a restart.
-var attemptChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		return !equality.Semantic.DeepEqual(e.ObjectOld.(*v1.Forecast).Status.LastAttempt, e.ObjectNew.(*v1.Forecast).Status.LastAttempt)
-	},
-	GenericFunc: func(event.GenericEvent) bool { return false },
 }
 
 // lockReading maps a Secret to the lock when the lock reads it.

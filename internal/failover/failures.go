@@ -119,11 +119,8 @@ func CountFailures(st v1.ProviderLockStatus, lockUID types.UID, attempts []v1.At
 			f.Forecasts++
 		}
 		f.Rejected = f.Rejected || a.Class == v1.ClassRejected
-		if a.Time.After(newest) {
-			newest, f.Last, f.LastClass, f.LastTime = a.Time.Time, a.Message, a.Class, a.Time.Time
-			if f.Last == "" {
-				f.Last = a.Reason
-			}
+		if a.Time.After(newest) || a.Time.Time.Equal(newest) && outranks(a, f) {
+			newest, f.Last, f.LastClass, f.LastTime = a.Time.Time, describe(a), a.Class, a.Time.Time
 		}
 	}
 	f.Count = f.Forecasts + f.Pauses
@@ -137,6 +134,34 @@ func CountFailures(st v1.ProviderLockStatus, lockUID types.UID, attempts []v1.At
 		}
 	}
 	return f
+}
+
+// outranks says which of two failures of the same second is the newest for
+// the audit trail, so that the choice never depends on the order of the
+// Forecasts: a rejection says the most about the provider, a call that never
+// reached it the least, and then the message decides.
+func outranks(a v1.Attempt, f Failures) bool {
+	rank := func(c v1.FailureClass) int {
+		switch c {
+		case v1.ClassRejected:
+			return 2
+		case v1.ClassUnreachable:
+			return 0
+		}
+		return 1
+	}
+	if r, s := rank(a.Class), rank(f.LastClass); r != s {
+		return r > s
+	}
+	return describe(a) < f.Last
+}
+
+// describe is what an attempt's failure says: its message, or its reason.
+func describe(a v1.Attempt) string {
+	if a.Message != "" {
+		return a.Message
+	}
+	return a.Reason
 }
 
 // counts reports whether a failure of this class counts against the
@@ -164,8 +189,13 @@ func Unreachable(st v1.ProviderLockStatus, lockUID types.UID, attempts []v1.Atte
 		}
 		if p.Name == st.ActiveProvider {
 			for _, a := range attempts {
-				if a.LockUID == lockUID && a.Epoch == st.Epoch && a.Provider == p.Name &&
-					a.Outcome != v1.OutcomeWriteRefused && a.Time.After(since) && a.Time.After(newest) {
+				if a.LockUID != lockUID || a.Epoch != st.Epoch || a.Provider != p.Name ||
+					a.Outcome == v1.OutcomeWriteRefused || !a.Time.After(since) {
+					continue
+				}
+				// Of evidence from the same second, a call that reached
+				// the provider wins: the network worked then.
+				if a.Time.After(newest) || a.Time.Time.Equal(newest) && class == v1.ClassUnreachable {
 					newest, class = a.Time.Time, a.Class
 				}
 			}
