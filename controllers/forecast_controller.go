@@ -45,6 +45,11 @@ type ForecastReconciler struct {
 	// unwritten keeps results the API server has not stored yet, so that
 	// only the write is retried, never the paid call.
 	unwritten unwrittenResults
+	// written is the resourceVersion of each Forecast's last status write,
+	// to tell a cached copy older than it.
+	written writtenVersions
+	// histories keeps the series read from ConfigMaps until they change.
+	histories configMapHistories
 }
 
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=forecasts,verbs=get;list;watch
@@ -61,6 +66,7 @@ func (r *ForecastReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	if err := r.Get(ctx, req.NamespacedName, fc); err != nil {
 		if client.IgnoreNotFound(err) == nil {
 			r.unwritten.forgetName(req.NamespacedName)
+			r.written.forget(req.NamespacedName)
 			r.Gates.Cancel(gateKey(req.NamespacedName))
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -134,12 +140,18 @@ const gateRecheck = 5 * time.Minute
 // waits for the cache to catch up.
 const cacheLag = 250 * time.Millisecond
 
-// cacheBehind reads the Forecast from the API server before a provider call,
-// which costs time and money: right after this controller wrote a result,
-// the cache may not show it yet, and a reconcile reading that stale copy (a
-// lock event, say) would ask the provider again for nothing, or count a
-// failure streak from an old attempt.
+// cacheBehind tells whether the cached Forecast is older than this
+// controller's last write of its status, before a provider call, which
+// costs time and money: right after a result was written, the cache may not
+// show it yet, and a reconcile reading that stale copy (a lock event, say)
+// would ask the provider again for nothing, or count a failure streak from
+// an old attempt. The resourceVersions of one resource compare as numbers
+// (Kubernetes 1.35, KEP-5504), so no read is needed; an API server whose
+// versions do not compare is asked for the live object instead.
 func (r *ForecastReconciler) cacheBehind(ctx context.Context, fc *v1.Forecast) (bool, error) {
+	if behind, ok := r.written.behind(fc); ok {
+		return behind, nil
+	}
 	live := &v1.Forecast{}
 	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(fc), live); err != nil {
 		return false, err

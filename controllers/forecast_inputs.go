@@ -66,7 +66,7 @@ func (r *ForecastReconciler) history(ctx context.Context, fc *v1.Forecast) ([]en
 	}
 
 	ref := fc.Spec.HistoryFrom.ConfigMapKeyRef
-	points, err := history.FromConfigMap(ctx, r.APIReader, fc.Namespace, ref.Name, ref.Key)
+	points, err := r.histories.read(ctx, r.Client, r.APIReader, fc.Namespace, ref.Name, ref.Key)
 	var unavailable *history.UnavailableError
 	var unreadable *history.Error
 	switch {

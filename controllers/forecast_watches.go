@@ -71,9 +71,11 @@ func lockReady(l *v1.ProviderLock) bool {
 	return apimeta.IsStatusConditionTrue(l.Status.Conditions, v1.ReadyCondition)
 }
 
+// allForecasts maps a lock move to every Forecast. It reads only their
+// names, so it lists the cache's own objects instead of copies of them.
 func (r *ForecastReconciler) allForecasts(ctx context.Context, _ client.Object) []reconcile.Request {
 	var list v1.ForecastList
-	if err := r.List(ctx, &list); err != nil {
+	if err := r.List(ctx, &list, client.UnsafeDisableDeepCopy); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "listing Forecasts after a lock change")
 		return nil
 	}
@@ -82,7 +84,7 @@ func (r *ForecastReconciler) allForecasts(ctx context.Context, _ client.Object) 
 
 func (r *ForecastReconciler) forecastsReading(ctx context.Context, cm client.Object) []reconcile.Request {
 	var list v1.ForecastList
-	if err := r.List(ctx, &list, client.InNamespace(cm.GetNamespace()),
+	if err := r.List(ctx, &list, client.InNamespace(cm.GetNamespace()), client.UnsafeDisableDeepCopy,
 		client.MatchingFields{historyConfigMapIndex: cm.GetName()}); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "listing Forecasts that read a ConfigMap", "configMap", cm.GetName())
 		return nil

@@ -49,7 +49,11 @@ func (r *ForecastReconciler) patchStatus(ctx context.Context, base, fc *v1.Forec
 	if err != nil || string(data) == "{}" {
 		return false, err
 	}
-	return true, r.Status().Patch(ctx, fc, patch)
+	if err := r.Status().Patch(ctx, fc, patch); err != nil {
+		return true, err
+	}
+	r.written.wrote(fc)
+	return true, nil
 }
 
 // writeFailed handles an attempt whose status write failed. The outcome is

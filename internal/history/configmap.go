@@ -25,22 +25,29 @@ func (e *UnavailableError) Error() string { return e.Message }
 // that cannot be read (its message names the ConfigMap and key), and the API
 // server's error, wrapped, otherwise.
 func FromConfigMap(ctx context.Context, reader client.Reader, namespace, name, key string) ([]engine.Point, error) {
+	points, _, err := ReadConfigMap(ctx, reader, namespace, name, key)
+	return points, err
+}
+
+// ReadConfigMap is FromConfigMap that also returns the resourceVersion of
+// the ConfigMap read, for a caller that keeps the series until it changes.
+func ReadConfigMap(ctx context.Context, reader client.Reader, namespace, name, key string) ([]engine.Point, string, error) {
 	where := fmt.Sprintf("ConfigMap %s/%s", namespace, name)
 	var cm corev1.ConfigMap
 	err := reader.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, &cm)
 	switch {
 	case apierrors.IsNotFound(err):
-		return nil, &UnavailableError{Message: where + " named by spec.historyFrom does not exist"}
+		return nil, "", &UnavailableError{Message: where + " named by spec.historyFrom does not exist"}
 	case err != nil:
-		return nil, fmt.Errorf("reading %s: %w", where, err)
+		return nil, "", fmt.Errorf("reading %s: %w", where, err)
 	}
 	text, ok := cm.Data[key]
 	if !ok {
-		return nil, &UnavailableError{Message: fmt.Sprintf("%s has no key %q", where, key)}
+		return nil, cm.ResourceVersion, &UnavailableError{Message: fmt.Sprintf("%s has no key %q", where, key)}
 	}
 	points, err := Parse(text)
 	if pe := (*Error)(nil); errors.As(err, &pe) {
-		return nil, &Error{Message: fmt.Sprintf("%s key %q: %s", where, key, pe.Message)}
+		return nil, cm.ResourceVersion, &Error{Message: fmt.Sprintf("%s key %q: %s", where, key, pe.Message)}
 	}
-	return points, err
+	return points, cm.ResourceVersion, err
 }
