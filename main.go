@@ -19,7 +19,7 @@ import (
 func main() {
 	var (
 		metricsAddr, probeAddr, leaderElectionNamespace string
-		credentialsNamespace, dashboardAddr             string
+		credentialsNamespace, dashboardAddr, pprofAddr  string
 		leaderElect, secureMetrics, enableHTTP2         bool
 		secureDashboard                                 bool
 		forecastConcurrency                             int
@@ -45,6 +45,9 @@ func main() {
 	flag.BoolVar(&secureDashboard, "dashboard-secure", false,
 		"Serve the dashboard over HTTPS, allowing only callers that are authenticated and authorized to get its paths, as for metrics "+
 			"(browsers send no bearer token: use it for the JSON API, or reach the pages through kubectl port-forward).")
+	flag.StringVar(&pprofAddr, "pprof-bind-address", "0",
+		"The address of Go's pprof endpoints (/debug/pprof/), for profiling memory and CPU; 0 (the default) disables them. "+
+			"They are unauthenticated: bind them to localhost and reach them with kubectl port-forward.")
 	zapOpts := zap.Options{Development: false}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Usage = func() {
@@ -68,6 +71,7 @@ func main() {
 	mgr, err := operator.New(ctx, ctrl.GetConfigOrDie(), operator.Options{
 		Metrics:                 metrics,
 		HealthProbeBindAddress:  probeAddr,
+		PprofBindAddress:        pprofAddr,
 		LeaderElection:          leaderElect,
 		LeaderElectionNamespace: leaderElectionNamespace,
 		ForecastConcurrency:     forecastConcurrency,

@@ -43,8 +43,10 @@ const LeaderElectionID = "bottleneck-operator.forecast.bottleneck.io"
 
 // Options configure the manager.
 type Options struct {
-	Metrics                 metricsserver.Options
-	HealthProbeBindAddress  string
+	Metrics                metricsserver.Options
+	HealthProbeBindAddress string
+	// PprofBindAddress serves Go's pprof endpoints; off when "" or "0".
+	PprofBindAddress        string
 	LeaderElection          bool
 	LeaderElectionNamespace string
 	// ForecastConcurrency is the number of Forecasts reconciled at once.
@@ -76,6 +78,7 @@ func New(ctx context.Context, cfg *rest.Config, o Options) (ctrl.Manager, error)
 		Scheme:                        Scheme,
 		Metrics:                       o.Metrics,
 		HealthProbeBindAddress:        o.HealthProbeBindAddress,
+		PprofBindAddress:              o.PprofBindAddress,
 		LeaderElection:                o.LeaderElection,
 		LeaderElectionID:              LeaderElectionID,
 		LeaderElectionNamespace:       o.LeaderElectionNamespace,
