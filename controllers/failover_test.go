@@ -2,12 +2,14 @@ package controllers_test
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
@@ -143,6 +145,61 @@ var _ = Describe("failover under load and by hand", Ordered, func() {
 		Expect(lock.Status.History).To(HaveLen(2))
 		Expect(lock.Status.History[0].Reason).To(Equal(v1.LockFailureThreshold))
 		Expect(lock.Status.History[1].Reason).To(Equal(v1.LockInitial))
+	})
+
+	It("asks the new provider once for a Forecast whose call to the old one ends after the move", func(ctx SpecContext) {
+		// Across a move a Forecast has two calls in flight: the old
+		// provider's, which nothing stops, and the new one's. The old one's
+		// late failure must neither replace the new result before it is
+		// written, nor be written over it, nor send the Forecast back to
+		// the new provider.
+		lockOn(ctx, "openai", func(s *v1.ProviderLockSpec) {
+			s.FailureThreshold = 100
+			s.Providers = slices.Insert(s.Providers, 1, fakeEntry(ctx, v1.ProviderGemini))
+			for i := range s.Providers[:2] {
+				s.Providers[i].Timeout = &metav1.Duration{Duration: time.Minute}
+				s.Providers[i].Limits = &v1.ProviderLimits{MaxConcurrent: ptr.To[int32](100), RequestsPerMinute: ptr.To[int32](10_000)}
+			}
+		})
+		const n = 16
+		var fcs []*v1.Forecast
+		var held []*heldCalls
+		for i := range n {
+			region := fmt.Sprintf("LATE-%02d", i)
+			held = append(held, calls.hold(region))
+			fc := newForecast(fmt.Sprintf("late-%02d", i), region, series...)
+			create(ctx, fc)
+			fcs = append(fcs, fc)
+		}
+		for _, h := range held {
+			Eventually(h.started).WithContext(ctx).Should(Receive(Equal("openai")))
+		}
+		updateLock(ctx, func(l *v1.ProviderLock) { l.Spec.Override = v1.ProviderGemini })
+		for _, h := range held {
+			Eventually(h.started).WithContext(ctx).Should(Receive(Equal("gemini")), "the move sends every Forecast to gemini")
+		}
+
+		By("gemini answers every Forecast, then openai fails each one")
+		for _, h := range held {
+			h.answer("gemini") <- nil
+		}
+		for _, h := range held {
+			h.answer("openai") <- overloaded("openai")
+		}
+		for _, fc := range fcs {
+			got := expectReady(ctx, fc)
+			Expect(got.Status.Provider).To(Equal(v1.ProviderGemini))
+			Expect(got.Status.LockEpoch).To(Equal(int64(2)))
+			Expect(got.Status.LastAttempt.Provider).To(Equal(v1.ProviderGemini), "openai's late failure is not written over the new result")
+		}
+		Consistently(func(g Gomega) {
+			for _, fc := range fcs {
+				g.Expect(calls.countOn("gemini", fc.Spec.Region)).To(Equal(1), "gemini was asked again for %s", fc.Name)
+			}
+		}).WithContext(ctx).WithTimeout(3 * time.Second).Should(Succeed())
+		for _, fc := range fcs {
+			Expect(getForecast(ctx, fc).Status.LastAttempt.Provider).To(Equal(v1.ProviderGemini))
+		}
 	})
 
 	It("moves at once on an override, keeps the audit trail within historyLimit, and returns when it is cleared", func(ctx SpecContext) {

@@ -107,7 +107,7 @@ func (r *ForecastReconciler) decide(ctx context.Context, fc *v1.Forecast) (outco
 	if next, ok := freshUntil(fc, hash); ok && now.Before(next) {
 		return outcome{state: fresh, until: next}, nil
 	}
-	if kept, ok := r.unwritten.get(fc, hash); ok {
+	if kept, ok := r.unwritten.get(fc, hash, t); ok {
 		return kept, nil // a call that has ended, or a write the API server refused: write it, do not ask again
 	}
 	if out, ok := held(fc, t, hash, now); ok {

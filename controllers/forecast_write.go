@@ -3,12 +3,10 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -33,7 +31,7 @@ func (r *ForecastReconciler) write(ctx context.Context, fc *v1.Forecast, out out
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if out.attempt != nil {
-		r.unwritten.forget(fc.UID)
+		r.unwritten.stored(fc.UID, out)
 	}
 	if changed {
 		r.announce(ctx, fc, base.Status.RiskLevel, out)
@@ -98,73 +96,4 @@ func (r *ForecastReconciler) writeFailed(ctx context.Context, base *v1.Forecast,
 func refused(err error) bool {
 	return apierrors.IsInvalid(err) || apierrors.IsBadRequest(err) || apierrors.IsForbidden(err) ||
 		apierrors.IsRequestEntityTooLargeError(err)
-}
-
-// unwrittenResults keeps, per Forecast UID, an attempt (a result, or a
-// failure with its retryAt) the API server has not stored yet, with the
-// inputs it answers: the outcome of a call that has just ended at a gate,
-// or of a write that failed. It lives in this replica's memory: a new leader asks
-// the provider once more.
-type unwrittenResults struct {
-	mu   sync.Mutex
-	kept map[types.UID]unwritten
-}
-
-type unwritten struct {
-	name  types.NamespacedName
-	out   outcome
-	tries int32
-}
-
-// get returns the kept result of fc when it answers the inputs hash.
-func (u *unwrittenResults) get(fc *v1.Forecast, hash string) (outcome, bool) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	k, ok := u.kept[fc.UID]
-	if !ok || k.out.hash != hash {
-		delete(u.kept, fc.UID) // the inputs changed: the result answers nothing now
-		return outcome{}, false
-	}
-	return k.out, true
-}
-
-// keep remembers the result of fc and returns how many writes failed.
-func (u *unwrittenResults) keep(fc *v1.Forecast, out outcome) int32 {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.kept == nil {
-		u.kept = map[types.UID]unwritten{}
-	}
-	k := u.kept[fc.UID]
-	k.name, k.out, k.tries = client.ObjectKeyFromObject(fc), out, k.tries+1
-	u.kept[fc.UID] = k
-	return k.tries
-}
-
-// put keeps the outcome of a call that has ended, for the Forecast's next
-// reconcile to write.
-func (u *unwrittenResults) put(uid types.UID, name types.NamespacedName, out outcome) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.kept == nil {
-		u.kept = map[types.UID]unwritten{}
-	}
-	u.kept[uid] = unwritten{name: name, out: out}
-}
-
-func (u *unwrittenResults) forget(uid types.UID) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	delete(u.kept, uid)
-}
-
-// forgetName drops the result of a Forecast that was deleted.
-func (u *unwrittenResults) forgetName(name types.NamespacedName) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	for uid, k := range u.kept {
-		if k.name == name {
-			delete(u.kept, uid)
-		}
-	}
 }

@@ -37,16 +37,8 @@ func lockOn(ctx context.Context, provider v1.ProviderName, tune ...func(*v1.Prov
 // replaceLock is lockOn without bringing the suite's lock back.
 func replaceLock(ctx context.Context, provider v1.ProviderName, tune ...func(*v1.ProviderLockSpec)) {
 	GinkgoHelper()
-	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ops", Name: string(provider) + "-fake"},
-		Data: map[string][]byte{"apiKey": []byte(leakyKey)}}
-	Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, secret))).To(Succeed())
+	entry := fakeEntry(ctx, provider)
 	Expect(k8s.Delete(ctx, getLock(ctx))).To(Succeed())
-	entry := v1.ProviderSpec{Name: provider, BaseURL: fakeprovider.BaseURL(fake.URL, string(provider)),
-		CredentialsRef: &v1.SecretKeyReference{Namespace: "ops", Name: secret.Name, Key: "apiKey"},
-		Timeout:        &metav1.Duration{Duration: 5 * time.Second}}
-	if provider == v1.ProviderCloudflare {
-		entry.AccountID = "acc-0123"
-	}
 	spec := v1.ProviderLockSpec{Providers: []v1.ProviderSpec{entry, {Name: v1.ProviderBaseline}}}
 	for _, t := range tune {
 		t(&spec)
@@ -56,6 +48,22 @@ func replaceLock(ctx context.Context, provider v1.ProviderName, tune ...func(*v1
 	}).WithContext(ctx).Should(Succeed())
 	Eventually(func() v1.ProviderName { return getLock(ctx).Status.ActiveProvider }).
 		WithContext(ctx).Should(Equal(provider))
+}
+
+// fakeEntry is a lock entry for provider, served by the fake server, with
+// a Secret holding its key.
+func fakeEntry(ctx context.Context, provider v1.ProviderName) v1.ProviderSpec {
+	GinkgoHelper()
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "ops", Name: string(provider) + "-fake"},
+		Data: map[string][]byte{"apiKey": []byte(leakyKey)}}
+	Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, secret))).To(Succeed())
+	entry := v1.ProviderSpec{Name: provider, BaseURL: fakeprovider.BaseURL(fake.URL, string(provider)),
+		CredentialsRef: &v1.SecretKeyReference{Namespace: "ops", Name: secret.Name, Key: "apiKey"},
+		Timeout:        &metav1.Duration{Duration: 5 * time.Second}}
+	if provider == v1.ProviderCloudflare {
+		entry.AccountID = "acc-0123"
+	}
+	return entry
 }
 
 var _ = Describe("each LLM provider, against the fake server", Ordered, func() {

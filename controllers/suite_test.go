@@ -27,14 +27,16 @@ import (
 )
 
 // The controllers run in a manager against a real API server and etcd. The
-// providers are the real ones, wrapped to count calls and to fail on demand
-// for regions named "FAIL-<mode>".
+// providers are the real ones, wrapped to count calls, to fail on demand
+// for regions named "FAIL-<mode>", and to hold the calls of a region until
+// a test answers them (callCounter.hold).
 
 var (
 	k8s    client.Client
 	env    *controlplane.Environment
 	cancel context.CancelFunc
-	calls  = &callCounter{byRegion: map[string]int{}, lastKey: map[string]providers.APIKey{}}
+	calls  = &callCounter{byRegion: map[string]int{}, byProvider: map[string]int{}, lastKey: map[string]providers.APIKey{},
+		held: map[string]*heldCalls{}}
 	// fake serves the five provider APIs; its URL goes into lock baseURLs.
 	fake struct {
 		*fakeprovider.Server
@@ -116,12 +118,55 @@ func createLock(ctx context.Context) {
 }
 
 // callCounter wraps the real provider factory, counts Forecast calls per
-// region, remembers the key each provider was last built with, and injects
-// failures for regions named FAIL-<mode>.
+// region (and per provider and region), remembers the key each provider
+// was last built with, injects failures for regions named FAIL-<mode>, and
+// holds the calls of the regions a test holds.
 type callCounter struct {
-	mu       sync.Mutex
-	byRegion map[string]int
-	lastKey  map[string]providers.APIKey
+	mu         sync.Mutex
+	byRegion   map[string]int
+	byProvider map[string]int // "provider/region"
+	lastKey    map[string]providers.APIKey
+	held       map[string]*heldCalls
+}
+
+// heldCalls are the calls of one held region: each one says it started,
+// then waits for the answer the test gives its provider.
+type heldCalls struct {
+	started chan string // the provider of each call, as it starts
+	mu      sync.Mutex
+	answers map[string]chan error
+}
+
+// answer is the channel the calls of provider wait on: nil lets a call go
+// on to the provider, an error fails it.
+func (h *heldCalls) answer(provider string) chan error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.answers[provider] == nil {
+		h.answers[provider] = make(chan error, 100)
+	}
+	return h.answers[provider]
+}
+
+// hold makes the calls for region wait until the test answers them.
+func (c *callCounter) hold(region string) *heldCalls {
+	h := &heldCalls{started: make(chan string, 100), answers: map[string]chan error{}}
+	c.mu.Lock()
+	c.held[region] = h
+	c.mu.Unlock()
+	DeferCleanup(func() {
+		c.mu.Lock()
+		delete(c.held, region)
+		c.mu.Unlock()
+	})
+	return h
+}
+
+// countOn is how many calls for region provider was asked.
+func (c *callCounter) countOn(provider, region string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.byProvider[provider+"/"+region]
 }
 
 func (c *callCounter) key(provider string) providers.APIKey {
@@ -155,15 +200,33 @@ type countingProvider struct {
 func (p *countingProvider) Forecast(ctx context.Context, req providers.Request) (providers.Response, error) {
 	p.counter.mu.Lock()
 	p.counter.byRegion[req.Data.Region]++
+	p.counter.byProvider[p.Name()+"/"+req.Data.Region]++
+	h := p.counter.held[req.Data.Region]
 	p.counter.mu.Unlock()
+	if h != nil {
+		h.started <- p.Name()
+		select {
+		case err := <-h.answer(p.Name()):
+			if err != nil {
+				return providers.Response{}, err
+			}
+		case <-ctx.Done():
+			return providers.Response{}, ctx.Err()
+		}
+	}
 	switch mode, _ := strings.CutPrefix(req.Data.Region, "FAIL-"); mode {
 	case "503":
-		return providers.Response{}, &providers.Error{Provider: p.Name(), Class: providers.Transient,
-			Reason: "ServerError", StatusCode: 503, Message: "server_is_overloaded"}
+		return providers.Response{}, overloaded(p.Name())
 	case "PROSE":
 		return providers.Response{Text: "I am sorry, I cannot forecast that.", Model: "fake"}, nil
 	}
 	return p.Provider.Forecast(ctx, req)
+}
+
+// overloaded is the error of a provider answering 503.
+func overloaded(provider string) error {
+	return &providers.Error{Provider: provider, Class: providers.Transient,
+		Reason: "ServerError", StatusCode: 503, Message: "server_is_overloaded"}
 }
 
 // steppingClock is the real clock plus an offset that only grows.
