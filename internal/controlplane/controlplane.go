@@ -50,6 +50,10 @@ func BinaryDir(root string) string {
 	return filepath.Join(root, "bin", "k8s", fmt.Sprintf("%s-%s-%s", KubernetesVersion, runtime.GOOS, runtime.GOARCH))
 }
 
+// watchTerminationGrace is how long a stopping kube-apiserver lets open
+// watches drain before it closes them.
+const watchTerminationGrace = "2s"
+
 // Environment is a running control plane with the operator's CRDs.
 type Environment struct {
 	*envtest.Environment
@@ -57,6 +61,10 @@ type Environment struct {
 	// Kubeconfig is a kubeconfig of an admin user, for kubectl and the
 	// manager binary.
 	Kubeconfig []byte
+
+	// certs keeps the API server's certificates and keys once
+	// StopAPIServer has stopped it; Stop removes it.
+	certs string
 }
 
 // Start starts the control plane and installs the CRDs from config/crd/bases.
@@ -72,6 +80,13 @@ func Start(root string) (*Environment, error) {
 		ErrorIfCRDPathMissing: true,
 		BinaryAssetsDirectory: bin,
 	}
+	// Without a watch termination grace period, a kube-apiserver told to
+	// stop (Stop, StopAPIServer) stops listening at once but waits for
+	// every open watch to end, which a running client never does, until
+	// envtest kills it after 20 seconds: a restart would take that long.
+	// With one, it closes the watches it has left after that period, as a
+	// cluster's API server configured for graceful restarts does.
+	env.ControlPlane.GetAPIServer().Configure().Set("shutdown-watch-termination-grace-period", watchTerminationGrace)
 	cfg, err := env.Start()
 	if err != nil {
 		return nil, fmt.Errorf("starting the control plane: %w", err)
@@ -126,4 +141,55 @@ func applyStream(ctx context.Context, c client.Client, r io.Reader) error {
 			return fmt.Errorf("creating %s %s: %w", obj.GetKind(), obj.GetName(), err)
 		}
 	}
+}
+
+// StopAPIServer stops the kube-apiserver and leaves etcd running, for
+// StartAPIServer to start it again: a restart of the API server, as a
+// cluster's control plane goes through on an upgrade. envtest alone would
+// start it again with new serving certificates, since its Stop removes the
+// directory they are in; StopAPIServer keeps a copy of that directory (the
+// serving certificate, the client CA, the service-account keys) so that
+// every kubeconfig made before, and every client running on one, works
+// again once the API server is back.
+func (e *Environment) StopAPIServer() error {
+	api := e.ControlPlane.APIServer
+	if api == nil {
+		return errors.New("the control plane has no API server")
+	}
+	if e.certs == "" {
+		keep, err := os.MkdirTemp("", "controlplane-certs-")
+		if err != nil {
+			return err
+		}
+		if err := os.CopyFS(keep, os.DirFS(api.CertDir)); err != nil {
+			_ = os.RemoveAll(keep)
+			return fmt.Errorf("keeping the API server's certificates: %w", err)
+		}
+		e.certs = keep
+	}
+	return api.Stop()
+}
+
+// StartAPIServer starts the kube-apiserver that StopAPIServer stopped, on
+// the same address, with the same certificates and the same etcd, and
+// returns once it is healthy.
+func (e *Environment) StartAPIServer() error {
+	api := e.ControlPlane.APIServer
+	if api == nil || e.certs == "" {
+		return errors.New("StartAPIServer starts an API server that StopAPIServer stopped")
+	}
+	// A CertDir given by the caller is one envtest neither replaces nor
+	// removes, and the certificates it holds are used as they are.
+	api.CertDir = e.certs
+	return api.Start()
+}
+
+// Stop stops the control plane, and removes the certificates StopAPIServer
+// kept.
+func (e *Environment) Stop() error {
+	err := e.Environment.Stop()
+	if e.certs != "" {
+		err = errors.Join(err, os.RemoveAll(e.certs))
+	}
+	return err
 }

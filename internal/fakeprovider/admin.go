@@ -55,11 +55,13 @@ import (
 // its provider, its number among that provider's calls, when it started and
 // finished (RFC 3339, UTC, nine digits of nanoseconds), the status sent (0:
 // none, for a hang or a client gone during the latency), the mode that
-// answered and whether a match selected it. It keeps the last 100,000;
+// answered, whether a match selected it, and the region of the operator's
+// data in its user message (omitted when it has none), which tells the
+// Forecasts' calls apart. It keeps the last 100,000;
 // "dropped" counts the older ones it let go, of every provider:
 //
 //	{"calls": [{"provider": "openai", "seq": 1, "started": "2025-06-01T10:00:00.000000000Z",
-//	  "finished": "2025-06-01T10:00:00.500000000Z", "status": 429, "mode": "rate-limited", "matched": false}],
+//	  "finished": "2025-06-01T10:00:00.500000000Z", "status": 429, "mode": "rate-limited", "matched": false, "region": "USA"}],
 //	 "dropped": 0}
 //
 // Errors are JSON: {"error": "…"}, 400 for a bad provider, mode or body.

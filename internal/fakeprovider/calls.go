@@ -36,6 +36,10 @@ type Call struct {
 	Mode Mode `json:"mode"`
 	// Matched is whether the setting's Match selected the call.
 	Matched bool `json:"matched"`
+	// Region is the region of the operator's data in the request's user
+	// message, "" when it has none: it tells which Forecast asked, for
+	// tests that follow each Forecast's calls.
+	Region string `json:"region,omitempty"`
 }
 
 // MarshalJSON writes c as GET /admin/calls does, its times in UTC with
@@ -49,7 +53,8 @@ func (c Call) MarshalJSON() ([]byte, error) {
 		Status   int    `json:"status"`
 		Mode     Mode   `json:"mode"`
 		Matched  bool   `json:"matched"`
-	}{c.Provider, c.Seq, c.Started.UTC().Format(callTime), c.Finished.UTC().Format(callTime), c.Status, c.Mode, c.Matched})
+		Region   string `json:"region,omitempty"`
+	}{c.Provider, c.Seq, c.Started.UTC().Format(callTime), c.Finished.UTC().Format(callTime), c.Status, c.Mode, c.Matched, c.Region})
 }
 
 // Calls returns provider's generate calls that have finished since New or
@@ -91,6 +96,7 @@ type ticket struct {
 	seq      int
 	started  time.Time
 	latency  time.Duration // how long it waits before it is answered
+	region   string        // the region of the request's data, "" when none
 
 	// Filled in by the handler as the call goes.
 	mode    Mode
@@ -103,6 +109,10 @@ type ticket struct {
 // kind. The start time is taken under the lock, so that the log's start
 // order is the order calls were counted in.
 func (s *Server) record(name string, k kind, body []byte, path string) *ticket {
+	var region string
+	if k == kindGenerate {
+		region = regionOf(body) // parsed before the lock is taken
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.state[name]
@@ -117,8 +127,31 @@ func (s *Server) record(name string, k kind, body []byte, path string) *ticket {
 	st.inFlight++
 	st.maxInFlight = max(st.maxInFlight, st.inFlight)
 	s.order++
-	t.order, t.seq, t.latency = s.order, st.generate, st.latency
+	t.order, t.seq, t.latency, t.region = s.order, st.generate, st.latency, region
 	return t
+}
+
+// regionOf is the region of the operator's data in a generate call's user
+// message, whatever the wire format: the OpenAI shape's messages,
+// Cloudflare's native prompt or messages, Gemini's contents. It is "" for a
+// body that is not JSON or holds no such data, such as a completion probe.
+func regionOf(body []byte) string {
+	var req struct {
+		Messages []chatMessage   `json:"messages"`
+		Prompt   string          `json:"prompt"`
+		Contents []geminiContent `json:"contents"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		return ""
+	}
+	text := userText(req.Messages)
+	if text == "" {
+		text = req.Prompt
+	}
+	if text == "" {
+		text = geminiUserText(req.Contents)
+	}
+	return readUserMessage(text).Data.Region
 }
 
 // finish ends a generate call: it no longer runs, and it joins the log,
@@ -136,7 +169,7 @@ func (s *Server) finish(t *ticket) {
 	}
 	s.calls.add(loggedCall{t.order, Call{
 		Provider: t.provider, Seq: t.seq, Started: t.started, Finished: finished,
-		Status: t.status, Mode: t.mode, Matched: t.matched,
+		Status: t.status, Mode: t.mode, Matched: t.matched, Region: t.region,
 	}})
 }
 

@@ -2,12 +2,16 @@ package fakeprovider
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bottleneck-io/bottleneck-operator/internal/engine"
 )
 
 // waitFor polls cond until it holds, and fails the test if it does not
@@ -185,8 +189,8 @@ func TestAdminCalls(t *testing.T) {
 	}
 	stamp := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$`)
 	for i, c := range got.Calls {
-		if len(c) != 7 {
-			t.Errorf("call %d has fields %v, want provider, seq, started, finished, status, mode, matched", i, c)
+		if len(c) != 8 {
+			t.Errorf("call %d has fields %v, want provider, seq, started, finished, status, mode, matched, region", i, c)
 		}
 		for _, field := range []string{"started", "finished"} {
 			v, _ := c[field].(string)
@@ -201,14 +205,14 @@ func TestAdminCalls(t *testing.T) {
 	if !strings.Contains(string(body), `"status":429,"mode":"rate-limited","matched":false`) {
 		t.Errorf("the 429 is not logged: %s", body)
 	}
-	if !strings.Contains(string(body), `{"provider":"openai","seq":2,"started":"2025-06-01T10:00:00.000000000Z","finished":"2025-06-01T10:00:00.000000000Z","status":200,"mode":"ok","matched":false}`) {
+	if !strings.Contains(string(body), `{"provider":"openai","seq":2,"started":"2025-06-01T10:00:00.000000000Z","finished":"2025-06-01T10:00:00.000000000Z","status":200,"mode":"ok","matched":false,"region":"USA"}`) {
 		t.Errorf("the last call: %s", body)
 	}
 
 	// A Go client reads the entries back as Calls.
 	var typed struct{ Calls []Call }
 	mustUnmarshal(t, body, &typed)
-	if direct := s.Calls(""); len(typed.Calls) != 3 || !typed.Calls[2].Started.Equal(direct[2].Started) || typed.Calls[0] != (Call{Provider: Groq, Seq: 1, Started: typed.Calls[0].Started, Finished: typed.Calls[0].Finished, Status: 429, Mode: ModeRateLimited}) {
+	if direct := s.Calls(""); len(typed.Calls) != 3 || !typed.Calls[2].Started.Equal(direct[2].Started) || typed.Calls[0] != (Call{Provider: Groq, Seq: 1, Started: typed.Calls[0].Started, Finished: typed.Calls[0].Finished, Status: 429, Mode: ModeRateLimited, Region: "USA"}) {
 		t.Errorf("decoded %+v", typed.Calls)
 	}
 
@@ -223,6 +227,42 @@ func TestAdminCalls(t *testing.T) {
 	admin(t, s, "POST", "/admin/reset", "")
 	if _, body = admin(t, s, "GET", "/admin/calls", ""); string(body) != `{"calls":[],"dropped":0}` {
 		t.Errorf("after reset: %s", body)
+	}
+}
+
+// TestCallLogRegion: each call names the region of the operator's data,
+// whatever the wire format, so that a test can tell whose call it was; a
+// call with no such data names none.
+func TestCallLogRegion(t *testing.T) {
+	s := New()
+	d := portData()
+	for i, endpoint := range wireProviders {
+		d.Region = fmt.Sprintf("REGION-%d", i)
+		generateFor(t, s, endpoint, d)
+	}
+	mustSetMode(t, s, OpenAI, ModeOverloaded, 1)
+	d.Region = "DOWN"
+	generateFor(t, s, OpenAI, d) // a refusal names it too
+	send(t, s, Groq, http.MethodPost, generatePath[Groq], testKey, map[string]any{
+		"model": "m", "messages": []any{map[string]any{"role": "user", "content": "Answer {\"ok\": true}"}}})
+	send(t, s, Cloudflare, http.MethodPost, generatePath[Cloudflare], testKey, map[string]any{"prompt": engine.BuildPrompt(d).User})
+
+	got := map[string][]string{}
+	for _, c := range s.Calls("") {
+		got[c.Provider] = append(got[c.Provider], c.Region)
+	}
+	want := map[string][]string{
+		OpenAI: {"REGION-0", "DOWN"}, Gemini: {"REGION-1"}, Groq: {"REGION-2", ""},
+		Cloudflare: {"REGION-3", "REGION-4", "DOWN"}, HuggingFace: {"REGION-5"},
+	}
+	for provider, regions := range want {
+		if !slices.Equal(got[provider], regions) {
+			t.Errorf("%s: regions %q, want %q", provider, got[provider], regions)
+		}
+	}
+	_, body := admin(t, s, "GET", "/admin/calls?provider=groq", "")
+	if strings.Count(string(body), `"region"`) != 1 {
+		t.Errorf("a call without a region must omit it: %s", body)
 	}
 }
 
