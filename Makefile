@@ -62,6 +62,15 @@ bench-e2e: controlplane ## Measure the provider gate on the built manager with 1
 	GATE_BENCH_N=1000 GATE_BENCH_OUT=$(LOCALBIN)/gate-bench.txt go test ./test/e2e/ -count=1 -timeout 30m -args -ginkgo.label-filter=bench
 	@cat $(LOCALBIN)/gate-bench.txt
 
+.PHONY: bench-scale
+bench-scale: controlplane ## Measure the operator at scale on the built manager: API floor against the operator at 1,000 and 10,000 Forecasts, memory, idle CPU, API requests per result, the lock's cost per event, failover latency; the table goes in docs/performance.md.
+	SCALE_BENCH_N=10000 SCALE_BENCH_OUT=$(LOCALBIN)/scale-bench.txt go test ./test/e2e/ -count=1 -timeout 90m -args -ginkgo.timeout=90m -ginkgo.label-filter=scale
+	@cat $(LOCALBIN)/scale-bench.txt
+
+.PHONY: endurance
+endurance: controlplane ## Run the endurance scenarios with 300 Forecasts: outage under load, kill -9 three times, two replicas, an API server restart.
+	ENDURANCE_N=300 go test ./test/e2e/ -count=1 -timeout 60m -args -ginkgo.timeout=60m -ginkgo.label-filter=endurance
+
 .PHONY: accuracy
 accuracy: ## Score the baseline on the M3 series beside THETA, ForecastPro, DAMPEN and NAIVE2, into docs/accuracy.md.
 	go run ./cmd/accuracy -data testdata/m3 -out docs/accuracy.md

@@ -70,17 +70,8 @@ var _ = Describe("the gate benchmark", Label("bench"), Ordered, func() {
 		})
 	})
 	AfterAll(func() {
-		var b strings.Builder
-		fmt.Fprintf(&b, "\ngate benchmark: %d Forecasts, %d CPUs, %s\n", n, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
-		fmt.Fprintf(&b, "| %-72s | %-40s |\n|%s|%s|\n", "measure", "figure", strings.Repeat("-", 74), strings.Repeat("-", 42))
-		for _, r := range rows {
-			fmt.Fprintf(&b, "| %-72s | %-40s |\n", r[0], r[1])
-		}
-		fmt.Fprint(GinkgoWriter, b.String())
-		AddReportEntry("gate benchmark", b.String())
-		if out := os.Getenv("GATE_BENCH_OUT"); out != "" {
-			Expect(os.WriteFile(out, []byte(b.String()), 0o644)).To(Succeed())
-		}
+		heading := fmt.Sprintf("\ngate benchmark: %d Forecasts, %d CPUs, %s\n", n, runtime.NumCPU(), time.Now().UTC().Format("2006-01-02"))
+		reportBenchTable("gate benchmark", heading, [2]int{72, 40}, rows, "GATE_BENCH_OUT")
 	})
 
 	It("counts the calls started during a 20 s Retry-After, 20 Forecasts, default limits", func(ctx SpecContext) {
@@ -200,6 +191,25 @@ func watchClientFor(kubeconfig string) client.WithWatch {
 	c, err := client.NewWithWatch(cfg, client.Options{Scheme: operator.Scheme})
 	Expect(err).NotTo(HaveOccurred())
 	return c
+}
+
+// reportBenchTable writes heading and a table of (measure, figure) rows,
+// in columns of the given widths, to the spec's output, to the report as
+// name, and to the file $outVar names, when set.
+func reportBenchTable(name, heading string, widths [2]int, rows [][2]string, outVar string) {
+	GinkgoHelper()
+	var b strings.Builder
+	b.WriteString(heading)
+	fmt.Fprintf(&b, "| %-*s | %-*s |\n|%s|%s|\n", widths[0], "measure", widths[1], "figure",
+		strings.Repeat("-", widths[0]+2), strings.Repeat("-", widths[1]+2))
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %-*s | %-*s |\n", widths[0], r[0], widths[1], r[1])
+	}
+	fmt.Fprint(GinkgoWriter, b.String())
+	AddReportEntry(name, b.String())
+	if out := os.Getenv(outVar); out != "" {
+		Expect(os.WriteFile(out, []byte(b.String()), 0o644)).To(Succeed())
+	}
 }
 
 func verdict(ok bool) string {

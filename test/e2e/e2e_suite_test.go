@@ -58,12 +58,20 @@ var _ = BeforeSuite(func() {
 // when it ends) and returns the path of a kubeconfig for them.
 func startControlPlane() string {
 	GinkgoHelper()
+	_, kubeconfig := startControlPlaneEnv()
+	return kubeconfig
+}
+
+// startControlPlaneEnv is startControlPlane that also returns the
+// environment, for a spec that restarts its API server.
+func startControlPlaneEnv() (*controlplane.Environment, string) {
+	GinkgoHelper()
 	env, err := controlplane.Start(root)
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(env.Stop)
 	kubeconfig := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
 	Expect(os.WriteFile(kubeconfig, env.Kubeconfig, 0o600)).To(Succeed())
-	return kubeconfig
+	return env, kubeconfig
 }
 
 // process is a binary started by a test, with its output kept for failures.

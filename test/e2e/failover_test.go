@@ -332,6 +332,7 @@ type requestCounts struct {
 	Generate    int `json:"generate"`
 	Probe       int `json:"probe"`
 	Matched     int `json:"matched"`
+	InFlight    int `json:"inFlight"`
 	MaxInFlight int `json:"maxInFlight"`
 }
 

@@ -178,13 +178,22 @@ func restConfigFor(kubeconfig string) *rest.Config {
 // at a time.
 func createForecasts(ctx context.Context, k8s client.Client, namespace, name string, n int, region string) {
 	GinkgoHelper()
+	createEach(ctx, k8s, n, func(i int) *v1.Forecast {
+		return benchForecast(namespace, fmt.Sprintf("%s-%d", name, i), region)
+	})
+}
+
+// createEach creates forecast(0) … forecast(n-1), 8 at a time, and expects
+// every create to succeed.
+func createEach(ctx context.Context, k8s client.Client, n int, forecast func(i int) *v1.Forecast) {
+	GinkgoHelper()
 	errs := make(chan error, n)
 	sem := make(chan struct{}, 8)
 	for i := range n {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem }()
-			errs <- k8s.Create(ctx, benchForecast(namespace, fmt.Sprintf("%s-%d", name, i), region))
+			errs <- k8s.Create(ctx, forecast(i))
 		}()
 	}
 	for range n {
