@@ -6,8 +6,11 @@ import (
 	"crypto/tls"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
+	"github.com/go-logr/logr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
@@ -58,6 +61,7 @@ func main() {
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
 	log := ctrl.Log.WithName("setup")
+	setMemoryLimit(log)
 
 	metrics := metricsserver.Options{BindAddress: metricsAddr, SecureServing: secureMetrics}
 	if !enableHTTP2 {
@@ -86,6 +90,20 @@ func main() {
 	if err := mgr.Start(ctx); err != nil {
 		log.Error(err, "the manager stopped with an error")
 		os.Exit(1)
+	}
+}
+
+// setMemoryLimit keeps the Go heap under 90% of the container's memory
+// limit, read from the cgroup: near it the collector works harder instead
+// of the kernel killing the pod. GOMEMLIMIT, or AUTOMEMLIMIT (a ratio, or
+// "off"), in the environment takes precedence.
+func setMemoryLimit(log logr.Logger) {
+	limit, err := memlimit.Set()
+	switch {
+	case err != nil:
+		log.Info("no memory limit read from the cgroup; the Go heap is not bounded", "reason", err.Error())
+	case limit != math.MaxInt64:
+		log.Info("the Go heap is bounded", "GOMEMLIMIT", limit)
 	}
 }
 
