@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -178,6 +181,9 @@ var _ = Describe("the scale benchmark", Label("scale"), Ordered, func() {
 		row(2, fmt.Sprintf("manager CPU while idle, over %s (utime+stime)", idle),
 			fmt.Sprintf("%.2f%% of one core", 100*w.cpu["manager"].Seconds()/w.span.Seconds()))
 		row(2, "  the manager's API requests while idle (rest_client_requests_total)", fmt.Sprintf("%.0f", w.clientRequests))
+		if out := os.Getenv("SCALE_BENCH_OUT"); out != "" {
+			b.saveHeapProfile(ctx, filepath.Join(filepath.Dir(out), "scale-heap.pprof"))
+		}
 	})
 
 	It("measures failover latency with N Forecasts present", func(ctx SpecContext) {
@@ -225,20 +231,36 @@ type scaleBench struct {
 	fake        *fakeServer
 	manager     *process
 	metricsAddr string
+	pprofAddr   string         // the manager's pprof endpoints, for the heap profile of the memory reading
 	pids        map[string]int // the processes whose CPU time each reading takes
 }
 
 func (b *scaleBench) startManager(ctx context.Context) {
 	GinkgoHelper()
-	b.metricsAddr = freeAddress()
+	b.metricsAddr, b.pprofAddr = freeAddress(), freeAddress()
 	// The dashboard is on, as the Deployment runs it (it serves from the
 	// cache); leader election is off: its Lease renewals would be counted
 	// with the requests per result.
 	b.manager = launch("manager", root, "--kubeconfig", b.kubeconfig, "--metrics-secure=false",
 		"--metrics-bind-address="+b.metricsAddr, "--health-probe-bind-address=127.0.0.1:0",
-		"--dashboard-bind-address="+freeAddress())
+		"--dashboard-bind-address="+freeAddress(), "--pprof-bind-address="+b.pprofAddr)
 	Eventually(func() string { return scrape(ctx, b.metricsAddr) }).WithContext(ctx).Should(ContainSubstring("controller_runtime_"))
 	b.pids["manager"] = b.manager.cmd.Process.Pid
+}
+
+// saveHeapProfile writes the manager's heap profile to path, for `go tool
+// pprof` to tell what the memory reading is made of.
+func (b *scaleBench) saveHeapProfile(ctx context.Context, path string) {
+	GinkgoHelper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+b.pprofAddr+"/debug/pprof/heap", nil)
+	Expect(err).NotTo(HaveOccurred())
+	resp, err := http.DefaultClient.Do(req)
+	Expect(err).NotTo(HaveOccurred())
+	defer resp.Body.Close()
+	Expect(resp.StatusCode).To(Equal(http.StatusOK))
+	profile, err := io.ReadAll(resp.Body)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(os.WriteFile(path, profile, 0o644)).To(Succeed())
 }
 
 // scaleRun is one timed run of creates.
