@@ -102,7 +102,10 @@ func (g *Gate) dispatch(ctx context.Context) {
 		c, p, wait := g.next(g.now())
 		g.mu.Unlock()
 		if c != nil {
-			go c.Run(ctx, p)
+			go func() {
+				defer p.release()
+				c.Run(ctx, p)
+			}()
 			continue
 		}
 		var fire <-chan time.Time

@@ -20,7 +20,9 @@ type Call struct {
 	// answer.
 	Tokens int
 	// Run makes the call once the gate admits it, on a goroutine of its own,
-	// and must end with p.Done.
+	// and must end with p.Done. The call's key stays Running until Run
+	// returns, after Done: what Run does with the outcome (keep it for its
+	// caller) is done before the key can be submitted again.
 	Run func(ctx context.Context, p *Permit)
 }
 
@@ -277,12 +279,18 @@ func (p *Permit) Done(r Report) Verdict {
 	return p.verdict
 }
 
+// release ends the key's Running state once the call's Run has returned.
+func (p *Permit) release() {
+	p.g.mu.Lock()
+	defer p.g.mu.Unlock()
+	delete(p.g.running, p.key)
+}
+
 func (g *Gate) done(p *Permit, r Report) Verdict {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	defer g.signal()
 	g.inFlight--
-	delete(g.running, p.key)
 	now := g.now()
 	if r.Tokens > 0 {
 		p.tokens.correct(r.Tokens)

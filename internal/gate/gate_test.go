@@ -315,6 +315,38 @@ func TestDispatchPause(t *testing.T) {
 	}
 }
 
+// TestRunningUntilRunReturns: after Done, the call's key stays Running
+// until its Run has returned (its caller keeps the outcome there), so a
+// second call for the key is not queued in between: it would be paid for
+// again.
+func TestRunningUntilRunReturns(t *testing.T) {
+	g := startGate(t, Limits{MaxConcurrent: 2})
+	ended, resume, returned := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	g.Submit(&Call{Key: "a/f", Version: "v1", Namespace: "a", Run: func(ctx context.Context, p *Permit) {
+		defer close(returned)
+		p.Done(Report{Succeeded: true})
+		close(ended)
+		<-resume
+	}})
+	<-ended
+	if state, version := g.Lookup("a/f"); state != Running || version != "v1" {
+		t.Errorf("between Done and the end of Run: Lookup = %v %q, want Running v1", state, version)
+	}
+	again := &Call{Key: "a/f", Version: "v1", Namespace: "a", Run: func(ctx context.Context, p *Permit) { p.Done(Report{}) }}
+	if state := g.Submit(again); state != Running {
+		t.Errorf("Submit between Done and the end of Run = %v, want Running", state)
+	}
+	close(resume)
+	<-returned
+	deadline := time.Now().Add(10 * time.Second)
+	for state, _ := g.Lookup("a/f"); state != Idle; state, _ = g.Lookup("a/f") {
+		if time.Now().After(deadline) {
+			t.Fatalf("after Run returned: Lookup = %v, want Idle", state)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // startGate runs a registry's dispatcher until the test ends and returns
 // its gate of openai.
 func startGate(t *testing.T, l Limits) *Gate {
