@@ -179,12 +179,17 @@ var _ = Describe("failover under load and by hand", Ordered, func() {
 			Eventually(h.started).WithContext(ctx).Should(Receive(Equal("gemini")), "the move sends every Forecast to gemini")
 		}
 
-		By("gemini answers every Forecast, then openai fails each one")
-		for _, h := range held {
+		By("gemini answers every Forecast; once its call has returned, openai fails it, half before the result is written, half after")
+		for i, h := range held {
 			h.answer("gemini") <- nil
+			Eventually(h.returned).WithContext(ctx).Should(Receive(Equal("gemini")))
+			if i%2 == 1 {
+				expectReady(ctx, fcs[i])
+			}
+			h.answer("openai") <- overloaded("openai")
 		}
 		for _, h := range held {
-			h.answer("openai") <- overloaded("openai")
+			Eventually(h.returned).WithContext(ctx).Should(Receive(Equal("openai")))
 		}
 		for _, fc := range fcs {
 			got := expectReady(ctx, fc)
@@ -195,11 +200,11 @@ var _ = Describe("failover under load and by hand", Ordered, func() {
 		Consistently(func(g Gomega) {
 			for _, fc := range fcs {
 				g.Expect(calls.countOn("gemini", fc.Spec.Region)).To(Equal(1), "gemini was asked again for %s", fc.Name)
+				g.Expect(calls.countOn("openai", fc.Spec.Region)).To(Equal(1), "openai was asked again for %s", fc.Name)
+				g.Expect(getForecast(ctx, fc).Status.LastAttempt.Provider).To(Equal(v1.ProviderGemini))
 			}
 		}).WithContext(ctx).WithTimeout(3 * time.Second).Should(Succeed())
-		for _, fc := range fcs {
-			Expect(getForecast(ctx, fc).Status.LastAttempt.Provider).To(Equal(v1.ProviderGemini))
-		}
+		Expect(getLock(ctx).Status.Epoch).To(Equal(int64(2)), "the late failures move nothing")
 	})
 
 	It("moves at once on an override, keeps the audit trail within historyLimit, and returns when it is cleared", func(ctx SpecContext) {

@@ -107,8 +107,8 @@ func (r *ForecastReconciler) decide(ctx context.Context, fc *v1.Forecast) (outco
 	if next, ok := freshUntil(fc, hash); ok && now.Before(next) {
 		return outcome{state: fresh, until: next}, nil
 	}
-	if kept, ok := r.unwritten.get(fc, hash, t); ok {
-		return kept, nil // a call that has ended, or a write the API server refused: write it, do not ask again
+	if out, ok, err := r.kept(ctx, fc, hash, t); ok || err != nil {
+		return out, err
 	}
 	if out, ok := held(fc, t, hash, now); ok {
 		return out, nil
@@ -130,6 +130,21 @@ func (r *ForecastReconciler) decide(ctx context.Context, fc *v1.Forecast) (outco
 		return failedOutcome(attempt, note), nil
 	}
 	return r.submit(fc, t, p, data, hash), nil
+}
+
+// kept returns the outcome kept for fc (a call that has ended, or a write
+// the API server refused), which is written instead of asking the provider
+// again. An old provider's result is written only onto a cached copy as new
+// as this controller's last write, which it must not undo.
+func (r *ForecastReconciler) kept(ctx context.Context, fc *v1.Forecast, hash string, t target) (outcome, bool, error) {
+	out, ok := r.unwritten.get(fc, hash, t)
+	if !ok || madeUnder(out.attempt, t) {
+		return out, ok, nil
+	}
+	if behind, err := r.cacheBehind(ctx, fc); err != nil || behind {
+		return outcome{state: later, until: r.Clock.Now().Add(cacheLag)}, true, err
+	}
+	return out, true, nil
 }
 
 // gateRecheck is when a Forecast whose call waits or runs at a gate is

@@ -18,10 +18,12 @@ import (
 // Across a lock move a Forecast can have two calls in flight: the old
 // provider's, which nothing stops once it runs, and the new one's. Their
 // outcomes may end in either order, and while the other is being written,
-// so three rules keep a paid result from being lost (and bought again):
-// a failure never replaces a result not yet written (put, keep); a write
-// forgets only the outcome it stored (stored); and a failure of a provider
-// the lock has left is not written at all (get).
+// so these rules keep a paid result from being lost (and bought again) or
+// an old one from being written over a newer one: a failure never replaces
+// a result not yet written, and of two outcomes of one kind the one made
+// under the later epoch stays (put, keep); a write forgets only the outcome
+// it stored (stored); a failure of a provider the lock has left, or a
+// result older than the one the status holds, is not written at all (get).
 type unwrittenResults struct {
 	mu   sync.Mutex
 	kept map[types.UID]unwritten
@@ -33,10 +35,8 @@ type unwritten struct {
 	tries int32
 }
 
-// get returns the kept outcome of fc when it answers the inputs hash and,
-// for a failure, was made under t, the lock's provider and epoch now: a
-// failure of a provider the lock has left counts for nothing, and written
-// it would hide the call to the new one.
+// get returns the kept outcome of fc when it answers the inputs hash and
+// is still worth writing under t, the lock's provider and epoch now.
 func (u *unwrittenResults) get(fc *v1.Forecast, hash string, t target) (outcome, bool) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -44,16 +44,34 @@ func (u *unwrittenResults) get(fc *v1.Forecast, hash string, t target) (outcome,
 	if !ok {
 		return outcome{}, false
 	}
-	if k.out.hash != hash || (k.out.state != succeeded && !madeUnder(k.out.attempt, t)) {
+	if k.out.hash != hash || !worthWriting(k.out, fc, t) {
 		delete(u.kept, fc.UID) // it answers nothing now
 		return outcome{}, false
 	}
 	return k.out, true
 }
 
+// worthWriting reports whether out, kept for fc, may be written under t. A
+// failure must be of t: one of a provider the lock has left counts for
+// nothing, and written it would hide the call to the new one. A result is
+// worth its price unless the status holds one of a later epoch already (the
+// new provider's, written before the old one's late answer came).
+func worthWriting(out outcome, fc *v1.Forecast, t target) bool {
+	if out.state != succeeded {
+		return madeUnder(out.attempt, t)
+	}
+	st := fc.Status
+	return st.GeneratedAt == nil || !sameLock(st.LastAttempt, out.attempt) || st.LockEpoch <= out.attempt.Epoch
+}
+
 // madeUnder reports whether the attempt a was made under t.
 func madeUnder(a *v1.Attempt, t target) bool {
 	return sameProvider(a, t) && a.Epoch == t.epoch
+}
+
+// sameLock reports whether two attempts were made under one lock object.
+func sameLock(a, b *v1.Attempt) bool {
+	return a != nil && b != nil && a.LockUID == b.LockUID
 }
 
 // put keeps the outcome of a call that has ended, for the Forecast's next
@@ -71,9 +89,13 @@ func (u *unwrittenResults) put(uid types.UID, name types.NamespacedName, out out
 }
 
 // replaces reports whether the outcome out may take the place of kept: a
-// result always does, a failure only another failure.
+// result replaces a failure, never the reverse, and of two of one kind the
+// one made under the later epoch of the lock stays.
 func replaces(out, kept outcome) bool {
-	return out.state == succeeded || kept.state != succeeded
+	if result := out.state == succeeded; result != (kept.state == succeeded) {
+		return result
+	}
+	return !sameLock(out.attempt, kept.attempt) || out.attempt.Epoch >= kept.attempt.Epoch
 }
 
 // keep remembers out, whose write failed, for the next reconcile, and

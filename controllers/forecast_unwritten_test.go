@@ -93,3 +93,54 @@ func TestUnwrittenFailureOfTheLocksProvider(t *testing.T) {
 		t.Error("not forgotten when the inputs changed")
 	}
 }
+
+// The old provider's late outcome never takes the place of the new one's,
+// whatever it is, nor goes over a newer result the status holds.
+func TestUnwrittenKeepsTheNewerEpoch(t *testing.T) {
+	name := types.NamespacedName{Namespace: "ns", Name: "f"}
+	openai := target{spec: v1.ProviderSpec{Name: v1.ProviderOpenAI}, epoch: 1, lockUID: "lock"}
+	gemini := target{spec: v1.ProviderSpec{Name: v1.ProviderGemini}, epoch: 2, lockUID: "lock"}
+	ended := func(t target, state state, hash string) outcome {
+		return outcome{state: state, hash: hash, attempt: &v1.Attempt{Provider: t.spec.Name, Epoch: t.epoch, LockUID: t.lockUID}}
+	}
+	geminiResult, geminiFailure := ended(gemini, succeeded, "h"), ended(gemini, failed, "h")
+	geminiEdited, openaiResult := ended(gemini, succeeded, "h2"), ended(openai, succeeded, "h")
+	written := func(st *v1.ForecastStatus) {
+		st.GeneratedAt, st.LockEpoch, st.LastAttempt = &metav1.Time{}, 2, geminiResult.attempt
+	}
+	cases := []struct {
+		name   string
+		status func(*v1.ForecastStatus)
+		ended  []outcome // in the order the calls end
+		hash   string    // the inputs now
+		want   *outcome  // what the next reconcile writes
+	}{
+		{"a late result of the old provider", nil, []outcome{geminiResult, openaiResult}, "h", &geminiResult},
+		{"a late result of the old provider for the inputs before an edit", nil,
+			[]outcome{geminiEdited, ended(openai, succeeded, "h1")}, "h2", &geminiEdited},
+		{"a late failure of the old provider after the new one failed", nil,
+			[]outcome{geminiFailure, ended(openai, failed, "h")}, "h", &geminiFailure},
+		{"a late result of the old provider once the new one's is written", written, []outcome{openaiResult}, "h", nil},
+		{"a result of the old provider when the new one has none yet", func(st *v1.ForecastStatus) { st.LastAttempt = geminiFailure.attempt },
+			[]outcome{openaiResult}, "h", &openaiResult},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fc := &v1.Forecast{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "f", UID: "u"}}
+			if c.status != nil {
+				c.status(&fc.Status)
+			}
+			var u unwrittenResults
+			for _, out := range c.ended {
+				u.put(fc.UID, name, out)
+			}
+			got, ok := u.get(fc, c.hash, gemini)
+			switch {
+			case c.want == nil && ok:
+				t.Errorf("get = %+v, want nothing", got.attempt)
+			case c.want != nil && (!ok || got.attempt != c.want.attempt):
+				t.Errorf("get = %+v (%v), want %+v", got.attempt, ok, c.want.attempt)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -130,11 +131,14 @@ type callCounter struct {
 }
 
 // heldCalls are the calls of one held region: each one says it started,
-// then waits for the answer the test gives its provider.
+// waits for the answer the test gives its provider, and says when it has
+// returned. When the spec ends, the calls still held fail at once.
 type heldCalls struct {
-	started chan string // the provider of each call, as it starts
-	mu      sync.Mutex
-	answers map[string]chan error
+	started  chan string // the provider of each call, as it starts
+	returned chan string // the provider of each call, as it returns
+	released chan struct{}
+	mu       sync.Mutex
+	answers  map[string]chan error
 }
 
 // answer is the channel the calls of provider wait on: nil lets a call go
@@ -148,9 +152,23 @@ func (h *heldCalls) answer(provider string) chan error {
 	return h.answers[provider]
 }
 
+// wait holds a call of provider until the test answers it.
+func (h *heldCalls) wait(ctx context.Context, provider string) error {
+	h.started <- provider
+	select {
+	case err := <-h.answer(provider):
+		return err
+	case <-h.released:
+		return errors.New("the spec that held this call has ended")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // hold makes the calls for region wait until the test answers them.
 func (c *callCounter) hold(region string) *heldCalls {
-	h := &heldCalls{started: make(chan string, 100), answers: map[string]chan error{}}
+	h := &heldCalls{started: make(chan string, 100), returned: make(chan string, 100),
+		released: make(chan struct{}), answers: map[string]chan error{}}
 	c.mu.Lock()
 	c.held[region] = h
 	c.mu.Unlock()
@@ -158,6 +176,7 @@ func (c *callCounter) hold(region string) *heldCalls {
 		c.mu.Lock()
 		delete(c.held, region)
 		c.mu.Unlock()
+		close(h.released)
 	})
 	return h
 }
@@ -204,14 +223,9 @@ func (p *countingProvider) Forecast(ctx context.Context, req providers.Request) 
 	h := p.counter.held[req.Data.Region]
 	p.counter.mu.Unlock()
 	if h != nil {
-		h.started <- p.Name()
-		select {
-		case err := <-h.answer(p.Name()):
-			if err != nil {
-				return providers.Response{}, err
-			}
-		case <-ctx.Done():
-			return providers.Response{}, ctx.Err()
+		defer func() { h.returned <- p.Name() }()
+		if err := h.wait(ctx, p.Name()); err != nil {
+			return providers.Response{}, err
 		}
 	}
 	switch mode, _ := strings.CutPrefix(req.Data.Region, "FAIL-"); mode {
