@@ -69,7 +69,7 @@ bench-scale: controlplane ## Measure the operator at scale on the built manager:
 
 .PHONY: endurance
 endurance: controlplane ## Run the endurance scenarios with 300 Forecasts: outage under load, kill -9 three times, two replicas, an API server restart.
-	ENDURANCE_N=300 go test ./test/e2e/ -count=1 -timeout 60m -args -ginkgo.timeout=60m -ginkgo.label-filter=endurance
+	ENDURANCE_N=300 go test -v ./test/e2e/ -count=1 -timeout 60m -args -ginkgo.timeout=60m -ginkgo.label-filter=endurance
 
 .PHONY: accuracy
 accuracy: ## Score the baseline on the M3 series beside THETA, ForecastPro, DAMPEN and NAIVE2, into docs/accuracy.md.

@@ -147,11 +147,12 @@ var _ = Describe("the scale benchmark", Label("scale"), Ordered, func() {
 		for _, w := range []scaleWindow{smallRun.window, fullRun.window} {
 			r := w.managerRequests
 			Expect(r["PATCH forecasts/status"]).To(BeNumerically("<=", w.generate), "one status write per result")
-			Expect(r["GET forecasts"]).To(BeNumerically("<=", w.generate), "one live read per provider call (cacheBehind)")
 			for res := range scaleManagerResources {
 				Expect(r["LIST "+res]).To(BeZero(), "the manager lists %s from its cache", res)
 			}
-			for _, res := range []string{"providerlocks", "configmaps", "secrets"} {
+			// A stale cached Forecast is told by comparing resourceVersions
+			// with the manager's own last write, not by a live read.
+			for _, res := range []string{"forecasts", "providerlocks", "configmaps", "secrets"} {
 				Expect(r["GET "+res]).To(BeZero(), "the manager reads %s from its cache", res)
 			}
 		}
