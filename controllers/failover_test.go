@@ -152,10 +152,12 @@ var _ = Describe("failover under load and by hand", Ordered, func() {
 		// provider's, which nothing stops, and the new one's. The old one's
 		// late failure must neither replace the new result before it is
 		// written, nor be written over it, nor send the Forecast back to
-		// the new provider.
+		// the new provider. The new provider is cloudflare, not gemini: the
+		// gates outlive a spec, and 16 calls would use up gemini's default
+		// of 10 a minute for the specs that follow.
 		lockOn(ctx, "openai", func(s *v1.ProviderLockSpec) {
 			s.FailureThreshold = 100
-			s.Providers = slices.Insert(s.Providers, 1, fakeEntry(ctx, v1.ProviderGemini))
+			s.Providers = slices.Insert(s.Providers, 1, fakeEntry(ctx, v1.ProviderCloudflare))
 			for i := range s.Providers[:2] {
 				s.Providers[i].Timeout = &metav1.Duration{Duration: time.Minute}
 				s.Providers[i].Limits = &v1.ProviderLimits{MaxConcurrent: ptr.To[int32](100), RequestsPerMinute: ptr.To[int32](10_000)}
@@ -174,15 +176,15 @@ var _ = Describe("failover under load and by hand", Ordered, func() {
 		for _, h := range held {
 			Eventually(h.started).WithContext(ctx).Should(Receive(Equal("openai")))
 		}
-		updateLock(ctx, func(l *v1.ProviderLock) { l.Spec.Override = v1.ProviderGemini })
+		updateLock(ctx, func(l *v1.ProviderLock) { l.Spec.Override = v1.ProviderCloudflare })
 		for _, h := range held {
-			Eventually(h.started).WithContext(ctx).Should(Receive(Equal("gemini")), "the move sends every Forecast to gemini")
+			Eventually(h.started).WithContext(ctx).Should(Receive(Equal("cloudflare")), "the move sends every Forecast to cloudflare")
 		}
 
-		By("gemini answers every Forecast; once its call has returned, openai fails it, half before the result is written, half after")
+		By("cloudflare answers every Forecast; once its call has returned, openai fails it, half before the result is written, half after")
 		for i, h := range held {
-			h.answer("gemini") <- nil
-			Eventually(h.returned).WithContext(ctx).Should(Receive(Equal("gemini")))
+			h.answer("cloudflare") <- nil
+			Eventually(h.returned).WithContext(ctx).Should(Receive(Equal("cloudflare")))
 			if i%2 == 1 {
 				expectReady(ctx, fcs[i])
 			}
@@ -193,15 +195,15 @@ var _ = Describe("failover under load and by hand", Ordered, func() {
 		}
 		for _, fc := range fcs {
 			got := expectReady(ctx, fc)
-			Expect(got.Status.Provider).To(Equal(v1.ProviderGemini))
+			Expect(got.Status.Provider).To(Equal(v1.ProviderCloudflare))
 			Expect(got.Status.LockEpoch).To(Equal(int64(2)))
-			Expect(got.Status.LastAttempt.Provider).To(Equal(v1.ProviderGemini), "openai's late failure is not written over the new result")
+			Expect(got.Status.LastAttempt.Provider).To(Equal(v1.ProviderCloudflare), "openai's late failure is not written over the new result")
 		}
 		Consistently(func(g Gomega) {
 			for _, fc := range fcs {
-				g.Expect(calls.countOn("gemini", fc.Spec.Region)).To(Equal(1), "gemini was asked again for %s", fc.Name)
+				g.Expect(calls.countOn("cloudflare", fc.Spec.Region)).To(Equal(1), "cloudflare was asked again for %s", fc.Name)
 				g.Expect(calls.countOn("openai", fc.Spec.Region)).To(Equal(1), "openai was asked again for %s", fc.Name)
-				g.Expect(getForecast(ctx, fc).Status.LastAttempt.Provider).To(Equal(v1.ProviderGemini))
+				g.Expect(getForecast(ctx, fc).Status.LastAttempt.Provider).To(Equal(v1.ProviderCloudflare))
 			}
 		}).WithContext(ctx).WithTimeout(3 * time.Second).Should(Succeed())
 		Expect(getLock(ctx).Status.Epoch).To(Equal(int64(2)), "the late failures move nothing")
