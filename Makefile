@@ -46,12 +46,16 @@ vet: ## Run go vet.
 	go vet ./...
 
 .PHONY: test
-test: manifests generate fmt vet controlplane chromium ## Run every test: unit, envtest suites, end-to-end on a real control plane, and the dashboard in Chromium.
+test: manifests generate fmt vet controlplane chromium promtool ## Run every test: unit, envtest suites, end-to-end on a real control plane, the dashboard in Chromium, and the alert rules in promtool.
 	go test ./... -count=1 -timeout 30m
 
 .PHONY: chromium
 chromium: ## Install Debian's chromium for the dashboard's browser test, when missing.
-	hack/install-chromium.sh
+	hack/install-deb.sh chromium chromium fonts-liberation
+
+.PHONY: promtool
+promtool: ## Install Debian's prometheus package for promtool, which tests the alert rules, when missing.
+	hack/install-deb.sh promtool prometheus
 
 .PHONY: bench
 bench: ## Run the benchmarks.

@@ -124,6 +124,7 @@ func ObserveProbe(provider string, failed bool, took time.Duration) {
 
 // ObserveLock records the lock's state.
 func ObserveLock(lock *v1.ProviderLock) {
+	lockSnapshot.Store(lock.Status.DeepCopy())
 	Epoch.Set(float64(lock.Status.Epoch))
 	for _, p := range lock.Spec.Providers {
 		active := 0.0
@@ -135,18 +136,30 @@ func ObserveLock(lock *v1.ProviderLock) {
 }
 
 // forecastsDesc describes the Forecasts gauge the collector computes.
-var forecastsDesc = prometheus.NewDesc("bottleneck_forecasts",
-	"Forecasts by risk level (empty before a first result) and Ready status.",
-	[]string{"risk_level", "ready"}, nil)
+var (
+	forecastsDesc = prometheus.NewDesc("bottleneck_forecasts",
+		"Forecasts by risk level (empty before a first result) and Ready status.",
+		[]string{"risk_level", "ready"}, nil)
+	overdueDesc = prometheus.NewDesc("bottleneck_forecasts_overdue",
+		"Forecasts, not suspended, whose nextRefreshAt has passed: their result is older than they asked for.", nil, nil)
+	oldestOverdueDesc = prometheus.NewDesc("bottleneck_forecasts_overdue_max_seconds",
+		"How long the most overdue Forecast's refresh is late (now less its nextRefreshAt); 0 when none is late.", nil, nil)
+)
 
 // ForecastCollector counts Forecasts by risk at scrape time, from the
 // manager's cache: no bookkeeping that could drift.
 type ForecastCollector struct {
 	List func(context.Context) ([]v1.Forecast, error)
+	// Now is the time refreshes are late against; time.Now when nil.
+	Now func() time.Time
 }
 
 // Describe implements prometheus.Collector.
-func (c ForecastCollector) Describe(ch chan<- *prometheus.Desc) { ch <- forecastsDesc }
+func (c ForecastCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- forecastsDesc
+	ch <- overdueDesc
+	ch <- oldestOverdueDesc
+}
 
 // Collect implements prometheus.Collector.
 func (c ForecastCollector) Collect(ch chan<- prometheus.Metric) {
@@ -157,18 +170,41 @@ func (c ForecastCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.NewInvalidMetric(forecastsDesc, err)
 		return
 	}
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
 	type key struct{ risk, ready string }
 	counts := map[key]int{}
+	overdue, latest := 0, time.Duration(0)
 	for _, fc := range items {
-		ready := "False"
-		for _, c := range fc.Status.Conditions {
-			if c.Type == v1.ReadyCondition {
-				ready = string(c.Status)
-			}
+		counts[key{string(fc.Status.RiskLevel), readyStatus(fc)}]++
+		if late := lateBy(fc, now()); late > 0 {
+			overdue++
+			latest = max(latest, late)
 		}
-		counts[key{string(fc.Status.RiskLevel), ready}]++
 	}
 	for k, n := range counts {
 		ch <- prometheus.MustNewConstMetric(forecastsDesc, prometheus.GaugeValue, float64(n), k.risk, k.ready)
 	}
+	ch <- prometheus.MustNewConstMetric(overdueDesc, prometheus.GaugeValue, float64(overdue))
+	ch <- prometheus.MustNewConstMetric(oldestOverdueDesc, prometheus.GaugeValue, latest.Seconds())
+}
+
+func readyStatus(fc v1.Forecast) string {
+	for _, c := range fc.Status.Conditions {
+		if c.Type == v1.ReadyCondition {
+			return string(c.Status)
+		}
+	}
+	return "False"
+}
+
+// lateBy is how long past its nextRefreshAt a Forecast is: its refresh
+// has not succeeded since. Suspended Forecasts are never late.
+func lateBy(fc v1.Forecast, now time.Time) time.Duration {
+	if fc.Spec.Suspend || fc.Status.NextRefreshAt == nil {
+		return 0
+	}
+	return max(now.Sub(fc.Status.NextRefreshAt.Time), 0)
 }

@@ -56,19 +56,67 @@ func TestObserveLock(t *testing.T) {
 }
 
 func TestForecastCollector(t *testing.T) {
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) *metav1.Time { return &metav1.Time{Time: now.Add(d)} }
 	ready := []metav1.Condition{{Type: v1.ReadyCondition, Status: metav1.ConditionTrue}}
 	items := []v1.Forecast{
-		{Status: v1.ForecastStatus{RiskLevel: v1.RiskHigh, Conditions: ready}},
-		{Status: v1.ForecastStatus{RiskLevel: v1.RiskHigh, Conditions: ready}},
-		{Status: v1.ForecastStatus{RiskLevel: v1.RiskLow}},
+		{Status: v1.ForecastStatus{RiskLevel: v1.RiskHigh, Conditions: ready, NextRefreshAt: at(time.Hour)}},
+		{Status: v1.ForecastStatus{RiskLevel: v1.RiskHigh, Conditions: ready, NextRefreshAt: at(-90 * time.Second)}},
+		{Status: v1.ForecastStatus{RiskLevel: v1.RiskLow, NextRefreshAt: at(-40 * time.Minute)}},
+		// Suspended: its old result is what its owner asked for.
+		{Spec: v1.ForecastSpec{Suspend: true}, Status: v1.ForecastStatus{NextRefreshAt: at(-5 * time.Hour)}},
 	}
-	c := ForecastCollector{List: func(context.Context) ([]v1.Forecast, error) { return items, nil }}
+	c := ForecastCollector{List: func(context.Context) ([]v1.Forecast, error) { return items, nil }, Now: func() time.Time { return now }}
 	want := `# HELP bottleneck_forecasts Forecasts by risk level (empty before a first result) and Ready status.
 # TYPE bottleneck_forecasts gauge
+bottleneck_forecasts{ready="False",risk_level=""} 1
 bottleneck_forecasts{ready="False",risk_level="Low"} 1
 bottleneck_forecasts{ready="True",risk_level="High"} 2
+# HELP bottleneck_forecasts_overdue Forecasts, not suspended, whose nextRefreshAt has passed: their result is older than they asked for.
+# TYPE bottleneck_forecasts_overdue gauge
+bottleneck_forecasts_overdue 2
+# HELP bottleneck_forecasts_overdue_max_seconds How long the most overdue Forecast's refresh is late (now less its nextRefreshAt); 0 when none is late.
+# TYPE bottleneck_forecasts_overdue_max_seconds gauge
+bottleneck_forecasts_overdue_max_seconds 2400
 `
 	if err := testutil.CollectAndCompare(c, strings.NewReader(want)); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestLockCollector(t *testing.T) {
+	ObserveLock(&v1.ProviderLock{
+		Spec: v1.ProviderLockSpec{Providers: []v1.ProviderSpec{{Name: "openai"}, {Name: "baseline"}}},
+		Status: v1.ProviderLockStatus{ActiveProvider: "baseline", Epoch: 2,
+			Conditions: []metav1.Condition{
+				{Type: v1.ReadyCondition, Status: metav1.ConditionTrue, Reason: v1.ProviderLockedReason},
+				{Type: v1.DegradedCondition, Status: metav1.ConditionTrue, Reason: v1.RunningOnFallbackReason},
+			},
+			Providers: []v1.ProviderStatus{{Name: "openai", State: v1.ProviderCoolingDown}, {Name: "baseline", State: v1.ProviderActive}},
+		},
+	})
+	want := `# HELP bottleneck_lock_condition 1 for each condition of the ProviderLock, with its status and reason (e.g. Degraded True RunningOnFallback); reported by the replica that reconciles the lock.
+# TYPE bottleneck_lock_condition gauge
+bottleneck_lock_condition{reason="ProviderLocked",status="True",type="Ready"} 1
+bottleneck_lock_condition{reason="RunningOnFallback",status="True",type="Degraded"} 1
+`
+	if err := testutil.CollectAndCompare(lockCollector{}, strings.NewReader(want), "bottleneck_lock_condition"); err != nil {
+		t.Error(err)
+	}
+	want = `# HELP bottleneck_provider_state 1 for the state a listed provider is in (Active, Standby, Unhealthy, CoolingDown, Unconfigured), 0 for the others.
+# TYPE bottleneck_provider_state gauge
+bottleneck_provider_state{provider="baseline",state="Active"} 1
+bottleneck_provider_state{provider="baseline",state="CoolingDown"} 0
+bottleneck_provider_state{provider="baseline",state="Standby"} 0
+bottleneck_provider_state{provider="baseline",state="Unconfigured"} 0
+bottleneck_provider_state{provider="baseline",state="Unhealthy"} 0
+bottleneck_provider_state{provider="openai",state="Active"} 0
+bottleneck_provider_state{provider="openai",state="CoolingDown"} 1
+bottleneck_provider_state{provider="openai",state="Standby"} 0
+bottleneck_provider_state{provider="openai",state="Unconfigured"} 0
+bottleneck_provider_state{provider="openai",state="Unhealthy"} 0
+`
+	if err := testutil.CollectAndCompare(lockCollector{}, strings.NewReader(want), "bottleneck_provider_state"); err != nil {
 		t.Error(err)
 	}
 }

@@ -22,7 +22,7 @@ import (
 var _ = Describe("the dashboard in a browser", func() {
 	It("shows the lock and the forecasts, a forecast's chart, and a failover without a reload", func(ctx SpecContext) {
 		browserPath, err := exec.LookPath("chromium")
-		Expect(err).NotTo(HaveOccurred(), "the browser test needs Debian's chromium: `make test` installs it (hack/install-chromium.sh)")
+		Expect(err).NotTo(HaveOccurred(), "the browser test needs Debian's chromium: `make test` installs it (hack/install-deb.sh)")
 		shots := screenshotDir()
 
 		kubeconfig := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
