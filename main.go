@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"time"
 
 	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/go-logr/logr"
@@ -26,9 +27,10 @@ func main() {
 		leaderElect, secureMetrics, enableHTTP2         bool
 		secureDashboard                                 bool
 		forecastConcurrency                             int
+		gracefulShutdown                                time.Duration
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0",
-		"The address the metrics endpoint binds to: :8443 for HTTPS, :8080 for HTTP, 0 to disable it.")
+		"The address the metrics endpoint binds to (e.g. :8443), 0 to disable it. It serves HTTPS unless --metrics-secure=false.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the /healthz and /readyz probes bind to.")
 	flag.BoolVar(&leaderElect, "leader-elect", false,
 		"Elect a leader before running the controllers, so that only one of several replicas works at a time.")
@@ -43,11 +45,16 @@ func main() {
 	flag.IntVar(&forecastConcurrency, "forecast-concurrency", 8,
 		"The number of Forecasts reconciled at once (reads and writes of the API server). Provider calls are not bounded by it: "+
 			"each provider's gate bounds them by spec.providers[].limits (maxConcurrent, requestsPerMinute, tokensPerMinute).")
-	flag.StringVar(&dashboardAddr, "dashboard-bind-address", ":8082",
-		"The address of the read-only dashboard and JSON API (served from the cache by every replica), 0 to disable it.")
+	flag.StringVar(&dashboardAddr, "dashboard-bind-address", "127.0.0.1:8082",
+		"The address of the read-only dashboard and JSON API (served from the cache by every replica), 0 to disable it. "+
+			"It shows every namespace's Forecasts, so it listens on loopback unless told otherwise: reach it with kubectl port-forward, "+
+			"or serve it on :8082 with --dashboard-secure.")
 	flag.BoolVar(&secureDashboard, "dashboard-secure", false,
 		"Serve the dashboard over HTTPS, allowing only callers that are authenticated and authorized to get its paths, as for metrics "+
 			"(browsers send no bearer token: use it for the JSON API, or reach the pages through kubectl port-forward).")
+	flag.DurationVar(&gracefulShutdown, "graceful-shutdown-timeout", operator.DefaultGracefulShutdownTimeout,
+		"How long a stopping manager waits for the provider calls in flight to end and their outcomes to be written. "+
+			"Keep it above the longest spec.providers[].timeout (default 30s), and the pod's terminationGracePeriodSeconds above it.")
 	flag.StringVar(&pprofAddr, "pprof-bind-address", "0",
 		"The address of Go's pprof endpoints (/debug/pprof/), for profiling memory and CPU; 0 (the default) disables them. "+
 			"They are unauthenticated: bind them to localhost and reach them with kubectl port-forward.")
@@ -81,6 +88,7 @@ func main() {
 		ForecastConcurrency:     forecastConcurrency,
 		CredentialsNamespace:    credentialsNamespace,
 		Dashboard:               operator.DashboardOptions{BindAddress: dashboardAddr, Secure: secureDashboard},
+		GracefulShutdownTimeout: gracefulShutdown,
 	})
 	if err != nil {
 		log.Error(err, "unable to set up the manager")

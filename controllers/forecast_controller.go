@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -50,6 +51,9 @@ type ForecastReconciler struct {
 	written writtenVersions
 	// histories keeps the series read from ConfigMaps until they change.
 	histories configMapHistories
+	// reconciling is held shared by every reconcile, and alone by the
+	// drain at the stop (forecast_drain.go).
+	reconciling sync.RWMutex
 }
 
 // +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=forecasts,verbs=get;list;watch
@@ -62,6 +66,12 @@ type ForecastReconciler struct {
 // decides an outcome, writes it to status in one patch, and says when to
 // come back.
 func (r *ForecastReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	r.reconciling.RLock()
+	defer r.reconciling.RUnlock()
+	return r.reconcile(ctx, req)
+}
+
+func (r *ForecastReconciler) reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	fc := &v1.Forecast{}
 	if err := r.Get(ctx, req.NamespacedName, fc); err != nil {
 		if client.IgnoreNotFound(err) == nil {

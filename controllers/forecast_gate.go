@@ -165,6 +165,7 @@ func (r *ForecastReconciler) wake(ctx context.Context, name types.NamespacedName
 	select {
 	case r.wakeups <- event.GenericEvent{Object: fc}:
 	case <-ctx.Done():
+	case <-r.Gates.Stopping(): // no worker reads wakeups now: the drain writes it
 	}
 }
 

@@ -39,6 +39,7 @@ func (r *ForecastReconciler) SetupWithManager(ctx context.Context, mgr ctrl.Mana
 	if r.Gates == nil {
 		r.Gates = gate.NewRegistry(r.Clock.Now)
 	}
+	r.Gates.OnDrained = r.drain
 	if err := mgr.Add(r.Gates); err != nil {
 		return err
 	}

@@ -15,11 +15,43 @@ ldflags="-s -w -X k8s.io/component-base/version.gitVersion=v$k8s_version \
 -X k8s.io/component-base/version.gitMajor=$major -X k8s.io/component-base/version.gitMinor=$minor \
 -X k8s.io/component-base/version.gitTreeState=clean"
 
+# progress reads `go build -v` (one compiled package per line) and shows how
+# many of the total are done and the time taken: on one line that updates on
+# a terminal, every 30 seconds in a log. Anything else go build says (an
+# error) passes through.
+progress() { # name, total packages, start (seconds)
+  local n=0 last=0 line
+  while IFS= read -r line; do
+    case $line in
+    *' '* | *:* | '#'*) echo "$line" >&2; continue ;;
+    esac
+    n=$((n + 1))
+    if [ -t 2 ]; then
+      printf '\r  %s: %d of about %d packages compiled, %s' "$1" "$n" "$2" "$(elapsed "$3")" >&2
+    elif [ $((SECONDS - last)) -ge 30 ]; then
+      last=$SECONDS
+      echo "  $1: $n of about $2 packages compiled, $(elapsed "$3")" >&2
+    fi
+  done
+  if [ -t 2 ]; then echo >&2; fi
+}
+
+elapsed() { # start (seconds)
+  local s=$((SECONDS - $1))
+  printf '%dm%02ds' $((s / 60)) $((s % 60))
+}
+
 build() { # name, module dir, package
   if [ -x "$dest/$1" ]; then return; fi
-  echo "building $1 into $dest (first time only; kube-apiserver takes about 5 minutes)" >&2
-  (cd "$2" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$dest/$1.tmp" "$3")
+  local start=$SECONDS total
+  echo "building $1 $k8s_version from source into $dest (first time only)" >&2
+  echo "  listing its packages; the first time, the Go module proxy sends their sources" >&2
+  total=$(cd "$2" && go list -deps "$3" | wc -l)
+  echo "  compiling $total packages ($(elapsed "$start") so far)" >&2
+  (cd "$2" && CGO_ENABLED=0 go build -v -trimpath -ldflags "$ldflags" -o "$dest/$1.tmp" "$3" 2>&1 >/dev/null) |
+    progress "$1" "$total" "$start"
   mv "$dest/$1.tmp" "$dest/$1"
+  echo "  built $1 in $(elapsed "$start")" >&2
 }
 
 build etcd "$root/hack/controlplane/etcd" .

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"go.uber.org/zap/zapcore"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -36,7 +37,10 @@ var (
 )
 
 func main() {
-	zapOpts := zap.Options{Development: true}
+	// Readable console lines at info level: at debug every Kubernetes
+	// Event is echoed too, and buries the "what to type next" block.
+	// --zap-log-level=debug brings them back.
+	zapOpts := zap.Options{Development: true, Level: zapcore.InfoLevel}
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "Usage: %s [flags]\n\nStarts a local control plane, installs the CRDs and the samples, and runs\n"+

@@ -9,13 +9,24 @@ import (
 // Registry holds the gates of a manager, one per provider, and runs their
 // dispatchers from Start until its context ends. Calls submitted before
 // Start wait for it.
+//
+// When Start's context ends, no call starts any more, but the calls in
+// flight run on (each bounded by its provider's timeout): they were paid
+// for. Start returns when they have, and then runs OnDrained, which writes
+// their outcomes.
 type Registry struct {
 	now func() time.Time
+	// OnDrained, when set, runs once the calls in flight at the stop have
+	// ended, before Start returns, on a context that outlives Start's.
+	OnDrained func(context.Context)
 
-	mu      sync.Mutex
-	gates   map[string]*Gate
-	ctx     context.Context // set by Start
-	running map[string]bool
+	mu          sync.Mutex
+	gates       map[string]*Gate
+	ctx         context.Context // set by Start
+	stopped     bool            // Start's context has ended: no dispatcher starts
+	running     map[string]bool
+	dispatchers sync.WaitGroup
+	calls       sync.WaitGroup
 }
 
 // NewRegistry returns an empty registry on the clock now (time.Now when
@@ -39,11 +50,31 @@ func (r *Registry) Gate(provider string, l Limits) *Gate {
 	} else {
 		g.SetLimits(l)
 	}
-	if r.ctx != nil && !r.running[provider] {
-		r.running[provider] = true
-		go g.dispatch(r.ctx)
+	if r.ctx != nil && !r.stopped && !r.running[provider] {
+		r.startDispatcher(provider, g)
 	}
 	return g
+}
+
+// startDispatcher runs g's dispatcher; r.mu is held.
+func (r *Registry) startDispatcher(provider string, g *Gate) {
+	r.running[provider] = true
+	r.dispatchers.Add(1)
+	go func() {
+		defer r.dispatchers.Done()
+		g.dispatch(r.ctx, &r.calls)
+	}()
+}
+
+// Stopping is closed when the registry's context has ended: calls in
+// flight then run on, but nothing reads their wakeups any more.
+func (r *Registry) Stopping() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ctx == nil {
+		return nil // not started: never stopping
+	}
+	return r.ctx.Done()
 }
 
 // Submit queues c at g, one of the registry's gates, and takes the call of
@@ -76,35 +107,47 @@ func (r *Registry) Gates() []*Gate {
 	return out
 }
 
-// Start runs the dispatchers until ctx ends; calls in flight then see ctx
-// cancelled. It implements controller-runtime's manager.Runnable.
+// Start runs the dispatchers until ctx ends, then waits for the calls in
+// flight to end and runs OnDrained. It implements controller-runtime's
+// manager.Runnable: the manager waits for it up to its graceful shutdown
+// timeout.
 func (r *Registry) Start(ctx context.Context) error {
 	r.mu.Lock()
 	r.ctx = ctx
 	for name, g := range r.gates {
 		if !r.running[name] {
-			r.running[name] = true
-			go g.dispatch(ctx)
+			r.startDispatcher(name, g)
 		}
 	}
 	r.mu.Unlock()
 	<-ctx.Done()
+	r.mu.Lock()
+	r.stopped = true
+	r.mu.Unlock()
+	r.dispatchers.Wait() // no call starts after this
+	r.calls.Wait()
+	if r.OnDrained != nil {
+		r.OnDrained(context.WithoutCancel(ctx))
+	}
 	return nil
 }
 
-// dispatch starts the calls the gate admits, each on its own goroutine,
-// until ctx ends.
-func (g *Gate) dispatch(ctx context.Context) {
+// dispatch starts the calls the gate admits, each on its own goroutine
+// counted in calls, until ctx ends. The calls run on a context that ctx's
+// end does not cancel: the Run of each bounds it.
+func (g *Gate) dispatch(ctx context.Context, calls *sync.WaitGroup) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	for {
+	for ctx.Err() == nil {
 		g.mu.Lock()
 		c, p, wait := g.next(g.now())
 		g.mu.Unlock()
 		if c != nil {
+			calls.Add(1)
 			go func() {
+				defer calls.Done()
 				defer p.release()
-				c.Run(ctx, p)
+				c.Run(context.WithoutCancel(ctx), p)
 			}()
 			continue
 		}

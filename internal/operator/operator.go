@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -63,7 +64,16 @@ type Options struct {
 	// Dashboard configures the read-only dashboard and JSON API; off when
 	// zero.
 	Dashboard DashboardOptions
+	// GracefulShutdownTimeout is how long the stopping manager waits for
+	// the provider calls in flight and the writes of their outcomes;
+	// DefaultGracefulShutdownTimeout when zero.
+	GracefulShutdownTimeout time.Duration
 }
+
+// DefaultGracefulShutdownTimeout covers a call started just before the
+// stop at the default provider timeout (30 s), and the write of its
+// outcome, with margin.
+const DefaultGracefulShutdownTimeout = 40 * time.Second
 
 // DefaultCredentialsNamespace is where the provider API keys live unless
 // --credentials-namespace says otherwise.
@@ -74,7 +84,11 @@ func New(ctx context.Context, cfg *rest.Config, o Options) (ctrl.Manager, error)
 	if o.CredentialsNamespace == "" {
 		o.CredentialsNamespace = DefaultCredentialsNamespace
 	}
+	if o.GracefulShutdownTimeout == 0 {
+		o.GracefulShutdownTimeout = DefaultGracefulShutdownTimeout
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		GracefulShutdownTimeout:       &o.GracefulShutdownTimeout,
 		Scheme:                        Scheme,
 		Metrics:                       o.Metrics,
 		HealthProbeBindAddress:        o.HealthProbeBindAddress,
@@ -107,7 +121,7 @@ func New(ctx context.Context, cfg *rest.Config, o Options) (ctrl.Manager, error)
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return nil, err
 	}
-	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+	if err := mgr.AddReadyzCheck("informers", cacheSynced(mgr.GetCache())); err != nil {
 		return nil, err
 	}
 	return mgr, nil

@@ -2,10 +2,14 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	v1 "github.com/bottleneck-io/bottleneck-operator/api/v1alpha1"
 )
@@ -111,6 +115,51 @@ var _ = Describe("endurance", Label("endurance"), func() {
 		enduranceReport("kill -9 three times", append(lines,
 			fmt.Sprintf("%d Forecasts, openai at 500 ms, 5 calls at once; %d calls in all, %d abandoned by the kills", n, len(calls), abandoned),
 			fmt.Sprintf("first create to all Ready: %s", took.Round(100*time.Millisecond)))...)
+	})
+
+	It("a rollout in the middle of a run: SIGTERM lets the calls in flight end and writes them, so none is paid for twice", func(ctx SpecContext) {
+		n := enduranceN()
+		e := newEndurance(ctx)
+		manager, _ := e.manager(enduranceLeaderElect...)
+		e.fake.latency(ctx, "openai", "3s")
+		e.lock(ctx, 3, "0s", "openai", "baseline")
+		e.create(ctx, "rollout", n)
+
+		By("SIGTERM, as the kubelet sends it, while five calls of three seconds are in flight")
+		e.results.waitReady(ctx, n/4, n, "the rollout")
+		Eventually(func() int { return e.fake.requests(ctx)["openai"].InFlight }).WithContext(ctx).
+			WithPolling(20 * time.Millisecond).Should(Equal(5))
+		ready, stopped := e.results.readyCount(), time.Now()
+		Expect(manager.stop(syscall.SIGTERM, 45*time.Second)).To(Succeed(), "the manager exits cleanly once the calls have ended")
+		took := time.Since(stopped)
+		Expect(manager.output.String()).To(ContainSubstring("writing the outcomes of the calls that were in flight at the stop"))
+		var atStop []string
+		for _, c := range enduranceCalls(ctx, e.fake) {
+			if c.Started.Before(stopped) && c.Finished.After(stopped) {
+				Expect(c.Status).To(Equal(200), "%s: the call in flight at the stop was cut off", c.Region)
+				atStop = append(atStop, c.Region)
+			}
+		}
+		Expect(len(atStop)).To(BeNumerically(">=", 4), "the calls in flight at the stop")
+		for _, region := range atStop {
+			fc := &v1.Forecast{}
+			Expect(e.k8s.Get(ctx, client.ObjectKey{Namespace: enduranceNamespace, Name: strings.ToLower(region)}, fc)).To(Succeed())
+			Expect(enduranceConditions(*fc)).To(ContainSubstring("Ready=True"), "%s: its result was written before the exit", fc.Name)
+		}
+		By("the next manager finishes the run, and every Forecast was paid for once")
+		successor, _ := e.manager(enduranceLeaderElect...)
+		items := e.waitAllReady(ctx, n)
+		_, calls := e.expectIntact(ctx, items, 1, "1 Initial ->openai")
+		enduranceExpectOneSuccessEach(calls, items)
+		for _, c := range calls {
+			Expect(c.Status).NotTo(BeZero(), "%s: a call abandoned at the stop", c.Region)
+		}
+		Expect(len(calls)).To(Equal(n), "one call per Forecast")
+		Expect(successor.stop(syscall.SIGTERM, 45*time.Second)).To(Succeed())
+		enduranceReport("a rollout (SIGTERM)",
+			fmt.Sprintf("%d Forecasts, openai at 3 s, 5 calls at once; SIGTERM at %d Ready", n, ready),
+			fmt.Sprintf("the manager exited %s after SIGTERM, once the %d calls in flight had ended and been written; %d calls for %d results, none abandoned",
+				took.Round(100*time.Millisecond), len(atStop), len(calls), n))
 	})
 
 	It("two replicas: only the leader works, and a kill -9 of the leader hands the run to the other", func(ctx SpecContext) {

@@ -36,6 +36,9 @@ var _ = Describe("local mode", func() {
 		children := childProcesses(local.cmd.Process.Pid)
 		Expect(children).To(HaveLen(2), "kube-apiserver and etcd")
 
+		By("the terminal shows info lines only: no Event echoed at debug level buries what to type next")
+		Expect(local.output.String()).NotTo(ContainSubstring("\tDEBUG\t"))
+
 		By("pressing Ctrl-C")
 		Expect(local.stop(syscall.SIGINT, 30*time.Second)).To(Succeed(), local.output.String())
 		for _, pid := range children {
