@@ -28,9 +28,6 @@ const (
 	// current inputs.
 	SucceededReason = "Succeeded"
 
-	// ProgressingReason: a forecast is being produced for new inputs.
-	ProgressingReason = "Progressing"
-
 	// ProviderLockNotFoundReason: the ProviderLock named `default` does not
 	// exist, so no provider can be asked. The Forecast waits for it.
 	ProviderLockNotFoundReason = "ProviderLockNotFound"

@@ -42,8 +42,9 @@ const (
 const (
 	// StateSuspended: spec.suspend is set; no calls, no refreshes.
 	StateSuspended = "Suspended"
-	// StateFailing: the last attempt failed, or Ready is False for a reason
-	// other than Progressing (no provider, missing history, bad input, ...).
+	// StateFailing: the last attempt failed, or Ready is False (no
+	// provider, missing history, bad input, ...), unless the Forecast only
+	// waits for a rate-limit pause to end.
 	StateFailing = "Failing"
 	// StateStale: the result is older than it should be: now is past
 	// nextRefreshAt plus the stale grace (Options.StaleGrace).

@@ -64,13 +64,17 @@ func dueAt(fc *v1.Forecast) time.Time {
 }
 
 // failureOf says why a Forecast fails, or nil when it does not: its last
-// attempt failed, or Ready is False for a reason other than Progressing
-// (waiting for a provider or a ConfigMap, or stalled on bad input).
+// attempt failed, or Ready is False (no provider, a missing ConfigMap, bad
+// input). A Forecast that waits for its provider's rate-limit pause to end
+// does not fail: it keeps its last result, and its call comes.
 func failureOf(fc *v1.Forecast) *Failure {
 	ready := apimeta.FindStatusCondition(fc.Status.Conditions, v1.ReadyCondition)
+	if ready != nil && ready.Status == metav1.ConditionFalse && ready.Reason == v1.RateLimitedReason {
+		return nil
+	}
 	attempt := fc.Status.LastAttempt
 	attemptFailed := attempt != nil && attempt.Outcome != v1.OutcomeSucceeded
-	notReady := ready != nil && ready.Status == metav1.ConditionFalse && ready.Reason != v1.ProgressingReason
+	notReady := ready != nil && ready.Status == metav1.ConditionFalse
 	if !attemptFailed && !notReady {
 		return nil
 	}

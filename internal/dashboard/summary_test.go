@@ -128,8 +128,9 @@ func TestAssess(t *testing.T) {
 		{"failed attempt", []forecastOption{failing(v1.ProviderFailedReason, "RateLimited", "429")}, StateFailing, v1.ProviderFailedReason},
 		{"waiting for a provider", []forecastOption{notReady(v1.NoActiveProviderReason)}, StateFailing, v1.NoActiveProviderReason},
 		{"stalled on bad input", []forecastOption{notReady(v1.InvalidInputReason)}, StateFailing, v1.InvalidInputReason},
-		{"progressing is not failing", []forecastOption{notReady(v1.ProgressingReason)}, StateReady, ""},
-		{"progressing without a result", []forecastOption{pending, notReady(v1.ProgressingReason)}, StatePending, ""},
+		{"waiting for a rate-limit pause is not failing", []forecastOption{failing(v1.RateLimitedReason, "RateLimited", "429")}, StateReady, ""},
+		{"waiting for a pause with an old result", []forecastOption{staleBy(time.Hour), failing(v1.RateLimitedReason, "RateLimited", "429")}, StateStale, ""},
+		{"waiting for a pause without a result", []forecastOption{pending, notReady(v1.RateLimitedReason)}, StatePending, ""},
 		{"failed attempt without a Ready condition", []forecastOption{func(fc *v1.Forecast) {
 			fc.Status.Conditions = nil
 			fc.Status.LastAttempt = &v1.Attempt{Time: metav1.NewTime(now), Outcome: v1.OutcomeInvalidOutput, Reason: "NoJSON", Provider: v1.ProviderGroq}
