@@ -85,13 +85,33 @@ func Decide(in Input) Decision {
 }
 
 // override moves the lock at once to spec.override, whatever its state.
-// While an override is in effect no other rule moves the lock.
+// While an override is in effect no other rule moves the lock. The move's
+// message says when the provider named is not eligible, because every
+// Forecast will then fail until the override is fixed or cleared.
 func override(in Input) (Decision, bool) {
 	if in.Spec.Override == "" {
 		return Decision{}, false
 	}
-	return Decision{Move: true, To: in.Spec.Override, Reason: v1.LockOverride,
-		Message: fmt.Sprintf("spec.override names %s", in.Spec.Override)}, true
+	msg := fmt.Sprintf("spec.override names %s", in.Spec.Override)
+	if why := ineligible(in, in.Spec.Override); why != "" {
+		msg += fmt.Sprintf(", which is not eligible (%s): it serves anyway until spec.override changes", why)
+	}
+	return Decision{Move: true, To: in.Spec.Override, Reason: v1.LockOverride, Message: msg}, true
+}
+
+// ineligible says why a provider may not take the lock, or "" when it may.
+func ineligible(in Input, name v1.ProviderName) string {
+	if Eligible(in, name) {
+		return ""
+	}
+	if reason, bad := in.Unconfigured[name]; bad {
+		return "Unconfigured: " + reason
+	}
+	st := StatusOf(in.Status, name)
+	if st.CooldownUntil != nil && in.Now.Before(st.CooldownUntil.Time) {
+		return "CoolingDown until " + st.CooldownUntil.UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprintf("%s: %s", st.State, st.Message)
 }
 
 // overrideCleared returns to normal selection, once, when the override in
@@ -364,6 +384,8 @@ func States(in Input, d Decision) []v1.ProviderStatus {
 
 func state(in Input, d Decision, name v1.ProviderName, st v1.ProviderStatus) (v1.ProviderState, string) {
 	switch reason, bad := in.Unconfigured[name]; {
+	case name == d.To && bad && name != v1.ProviderBaseline:
+		return v1.ProviderActive, "held by spec.override although unconfigured: " + reason
 	case name == d.To:
 		return v1.ProviderActive, ""
 	case bad && name != v1.ProviderBaseline:

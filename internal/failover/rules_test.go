@@ -306,3 +306,32 @@ func TestEgressRestoredStepByStep(t *testing.T) {
 		t.Fatalf("openai reachable: Decide() = %+v, want a move back to openai that ends the egress failure", d)
 	}
 }
+
+// An override that names a provider which may not take the lock moves it
+// anyway, and says so in the audit trail and in the provider's state.
+func TestOverrideOfAnIneligibleProvider(t *testing.T) {
+	in := Input{Spec: v1.ProviderLockSpec{Providers: spec("openai", "groq", "baseline").Providers, FailureThreshold: 3, Override: "groq"},
+		Status:       v1.ProviderLockStatus{ActiveProvider: "openai", Epoch: 1},
+		Unconfigured: map[v1.ProviderName]string{"groq": "Secret bottleneck-system/groq-credentials not found"}, Now: now}
+	d := Decide(in)
+	want := "spec.override names groq, which is not eligible (Unconfigured: Secret bottleneck-system/groq-credentials not found): it serves anyway until spec.override changes"
+	if !d.Move || d.To != "groq" || d.Reason != v1.LockOverride || d.Message != want {
+		t.Fatalf("Decide() = %+v, want a move to groq with message %q", d, want)
+	}
+	groq := States(in, d)[1]
+	if groq.State != v1.ProviderActive || groq.Message != "held by spec.override although unconfigured: Secret bottleneck-system/groq-credentials not found" {
+		t.Errorf("groq's state = %s %q: it must say why it should not serve", groq.State, groq.Message)
+	}
+
+	cooling := in
+	cooling.Unconfigured = nil
+	cooling.Status.Providers = []v1.ProviderStatus{{Name: "groq", State: v1.ProviderCoolingDown, CooldownUntil: &metav1.Time{Time: now.Add(time.Minute)}}}
+	if d := Decide(cooling); d.Message != "spec.override names groq, which is not eligible (CoolingDown until 2026-11-30T12:01:00Z): it serves anyway until spec.override changes" {
+		t.Errorf("cooling down: message %q", d.Message)
+	}
+	healthy := in
+	healthy.Unconfigured = nil
+	if d := Decide(healthy); d.Message != "spec.override names groq" {
+		t.Errorf("an eligible provider's override says nothing more: %q", d.Message)
+	}
+}
