@@ -1,6 +1,8 @@
 # bottleneck-operator. `make help` lists the targets.
 
 IMG ?= ghcr.io/bottleneck-io/bottleneck-operator:latest
+# The version stamped into the binary (bottleneck-operator --version).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 K8S_VERSION ?= 1.37.2
 CONTROLLER_TOOLS_VERSION ?= v0.23.0
 
@@ -87,7 +89,7 @@ measure-failover: controlplane ## Time failover, from the threshold-crossing fai
 
 .PHONY: build
 build: manifests generate fmt vet ## Build the manager binary into bin/manager.
-	go build -o $(LOCALBIN)/manager .
+	go build -ldflags "-X main.version=$(VERSION)" -o $(LOCALBIN)/manager .
 
 .PHONY: run
 run: manifests generate fmt vet ## Run the manager against the cluster of the current kubeconfig.
@@ -104,7 +106,7 @@ controlplane: ## Build kube-apiserver, etcd and kubectl from source into bin/k8s
 
 .PHONY: docker-build
 docker-build: ## Build the manager's container image (needs a Docker engine).
-	docker build -t $(IMG) .
+	docker build --build-arg VERSION=$(VERSION) -t $(IMG) .
 
 .PHONY: build-installer
 build-installer: manifests generate ## Write dist/install.yaml (CRDs, RBAC, the manager Deployment) for the image $(IMG).

@@ -20,6 +20,10 @@ import (
 	"github.com/bottleneck-io/bottleneck-operator/internal/operator"
 )
 
+// version is the release the binary was built from, stamped by the
+// Makefile and the Dockerfile with -ldflags "-X main.version=...".
+var version = "dev"
+
 func main() {
 	var (
 		metricsAddr, probeAddr, leaderElectionNamespace string
@@ -28,7 +32,9 @@ func main() {
 		secureDashboard                                 bool
 		forecastConcurrency                             int
 		gracefulShutdown                                time.Duration
+		printVersion                                    bool
 	)
+	flag.BoolVar(&printVersion, "version", false, "Print the version and exit.")
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0",
 		"The address the metrics endpoint binds to (e.g. :8443), 0 to disable it. It serves HTTPS unless --metrics-secure=false.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "The address the /healthz and /readyz probes bind to.")
@@ -66,6 +72,10 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if printVersion {
+		fmt.Println("bottleneck-operator", version)
+		return
+	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
 	log := ctrl.Log.WithName("setup")
 	setMemoryLimit(log)
@@ -94,7 +104,7 @@ func main() {
 		log.Error(err, "unable to set up the manager")
 		os.Exit(1)
 	}
-	log.Info("starting the manager")
+	log.Info("starting the manager", "version", version)
 	if err := mgr.Start(ctx); err != nil {
 		log.Error(err, "the manager stopped with an error")
 		os.Exit(1)

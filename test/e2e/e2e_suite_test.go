@@ -40,9 +40,12 @@ var _ = BeforeSuite(func() {
 	kubectl = filepath.Join(controlplane.BinaryDir(root), "kubectl")
 	Expect(kubectl).To(BeAnExistingFile(), "run `make controlplane` first")
 	binDir = GinkgoT().TempDir()
-	for name, pkg := range map[string]string{"manager": ".", "localmode": "./cmd/localmode", "fakeprovider": "./cmd/fakeprovider"} {
-		build := exec.Command("go", "build", "-o", filepath.Join(binDir, name), pkg)
+	buildImageManager(root, filepath.Join(binDir, "manager"))
+	for name, pkg := range map[string]string{"localmode": "./cmd/localmode", "fakeprovider": "./cmd/fakeprovider"} {
+		// Built as the image builds the manager, to share its build cache.
+		build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(binDir, name), pkg)
 		build.Dir = root
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		out, err := build.CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), "building %s: %s", name, out)
 	}
