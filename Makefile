@@ -39,6 +39,10 @@ manifests: controller-gen ## Generate the CRDs and the RBAC role from the code m
 generate: controller-gen ## Generate the DeepCopy methods of the API types.
 	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./..."
 
+.PHONY: docs
+docs: ## Write the API reference, docs/reference/api.md, from the Go types in api/v1alpha1.
+	go run ./hack/apidocs
+
 .PHONY: fmt
 fmt: ## Run go fmt.
 	go fmt ./...
