@@ -81,6 +81,14 @@ bench-scale: controlplane ## Measure the operator at scale on the built manager:
 endurance: controlplane ## Run the endurance scenarios with 300 Forecasts: outage under load, kill -9 three times, two replicas, an API server restart.
 	ENDURANCE_N=300 go test -v ./test/e2e/ -count=1 -timeout 60m -args -ginkgo.timeout=60m -ginkgo.label-filter=endurance
 
+.PHONY: test-install
+test-install: controlplane ## The install's proof: server-side dry runs of config/default and the monitoring overlay, and the manager run under only its own RBAC with the audit log on (make test runs it too).
+	go test ./test/e2e/ -count=1 -args -ginkgo.label-filter=install -ginkgo.v
+
+.PHONY: monitoring-crds
+monitoring-crds: controller-gen ## Regenerate testdata/monitoring-crds (ServiceMonitor, PrometheusRule) from the prometheus-operator Go types.
+	hack/monitoring-crds/generate.sh
+
 .PHONY: accuracy
 accuracy: ## Score the baseline on the M3 series beside THETA, ForecastPro, DAMPEN and NAIVE2, into docs/accuracy.md.
 	go run ./cmd/accuracy -data testdata/m3 -out docs/accuracy.md

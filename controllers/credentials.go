@@ -13,8 +13,6 @@ import (
 	"github.com/bottleneck-io/bottleneck-operator/internal/providers"
 )
 
-// +kubebuilder:rbac:groups="",namespace=bottleneck-system,resources=secrets,verbs=get;list;watch
-
 // Credentials reads provider API keys from Secrets in one namespace, the
 // only namespace whose Secrets the operator may read (and watch, so a new,
 // rotated or deleted key takes effect at once, without a restart).

@@ -56,12 +56,6 @@ type ForecastReconciler struct {
 	reconciling sync.RWMutex
 }
 
-// +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=forecasts,verbs=get;list;watch
-// +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=forecasts/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=providerlocks,verbs=get;list;watch
-// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch
-// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
-
 // Reconcile produces, refreshes or re-uses one Forecast's result: it
 // decides an outcome, writes it to status in one patch, and says when to
 // come back.

@@ -41,10 +41,6 @@ type ProviderLockReconciler struct {
 	attempts *failover.Attempts
 }
 
-// +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=providerlocks,verbs=get;list;watch
-// +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=providerlocks/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
-
 // Reconcile decides where the lock must be and records it.
 func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	lock := &v1.ProviderLock{}
@@ -128,8 +124,6 @@ func (r *ProviderLockReconciler) input(lock *v1.ProviderLock, st v1.ProviderLock
 		Failures:    failover.CountFailures(st, lock.UID, attempts),
 		Unreachable: failover.Unreachable(st, lock.UID, attempts, now)}
 }
-
-// +kubebuilder:rbac:groups=forecast.bottleneck.io,resources=forecasts,verbs=get;list;watch
 
 // untilCooldownEnds is when the next cooldown ends (and the provider becomes
 // eligible again), or 0 when none is running.

@@ -67,8 +67,27 @@ type Environment struct {
 	certs string
 }
 
+// Options change how Start starts the control plane; the zero value is
+// what Start does.
+type Options struct {
+	// AuditPolicyFile, when set, turns the API server's audit log on with
+	// this policy (an audit.k8s.io/v1 Policy), written as JSON lines to
+	// AuditLogPath: a test reads it to see every request a client made and
+	// what the API server answered.
+	AuditPolicyFile string
+	AuditLogPath    string
+}
+
 // Start starts the control plane and installs the CRDs from config/crd/bases.
 func Start(root string) (*Environment, error) {
+	return StartWith(root, Options{})
+}
+
+// StartWith is Start with options.
+func StartWith(root string, opts Options) (*Environment, error) {
+	if (opts.AuditPolicyFile == "") != (opts.AuditLogPath == "") {
+		return nil, errors.New("an audit log needs both AuditPolicyFile and AuditLogPath")
+	}
 	bin := BinaryDir(root)
 	for _, name := range []string{"kube-apiserver", "etcd"} {
 		if _, err := os.Stat(filepath.Join(bin, name)); err != nil {
@@ -86,7 +105,16 @@ func Start(root string) (*Environment, error) {
 	// envtest kills it after 20 seconds: a restart would take that long.
 	// With one, it closes the watches it has left after that period, as a
 	// cluster's API server configured for graceful restarts does.
-	env.ControlPlane.GetAPIServer().Configure().Set("shutdown-watch-termination-grace-period", watchTerminationGrace)
+	api := env.ControlPlane.GetAPIServer().Configure()
+	api.Set("shutdown-watch-termination-grace-period", watchTerminationGrace)
+	if opts.AuditPolicyFile != "" {
+		// Blocking mode: each event is in the file before the response is
+		// sent, so a reader sees every request made so far.
+		api.Set("audit-policy-file", opts.AuditPolicyFile).
+			Set("audit-log-path", opts.AuditLogPath).
+			Set("audit-log-format", "json").
+			Set("audit-log-mode", "blocking")
+	}
 	cfg, err := env.Start()
 	if err != nil {
 		return nil, fmt.Errorf("starting the control plane: %w", err)
