@@ -54,6 +54,7 @@ vet: ## Run go vet.
 .PHONY: test
 test: manifests generate fmt vet controlplane chromium promtool ## Run every test: unit, envtest suites, end-to-end on a real control plane, the dashboard in Chromium, and the alert rules in promtool.
 	go test ./... -count=1 -timeout 30m
+	cd hack/promqlnames && go test ./... -count=1
 
 .PHONY: chromium
 chromium: ## Install Debian's chromium for the dashboard's browser test, when missing.
@@ -88,6 +89,10 @@ test-install: controlplane ## The install's proof: server-side dry runs of confi
 .PHONY: monitoring-crds
 monitoring-crds: controller-gen ## Regenerate testdata/monitoring-crds (ServiceMonitor, PrometheusRule) from the prometheus-operator Go types.
 	hack/monitoring-crds/generate.sh
+
+.PHONY: dashboard-check
+dashboard-check: controlplane ## Check that every metric the Grafana dashboard and the alert rules query is served by the built manager after a run that exercises them (make test runs it too).
+	go test ./test/e2e/ -count=1 -timeout 10m -args -ginkgo.label-filter=grafana
 
 .PHONY: accuracy
 accuracy: ## Score the baseline on the M3 series beside THETA, ForecastPro, DAMPEN and NAIVE2, into docs/accuracy.md.
