@@ -5,6 +5,7 @@ IMG ?= ghcr.io/bottleneck-io/bottleneck-operator:latest
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 K8S_VERSION ?= 1.37.2
 CONTROLLER_TOOLS_VERSION ?= v0.23.0
+CHART = charts/bottleneck-operator
 
 LOCALBIN ?= $(CURDIR)/bin
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen
@@ -32,8 +33,10 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: controller-gen ## Generate the CRDs and the RBAC role from the code markers.
+manifests: controller-gen ## Generate the CRDs and the RBAC role from the code markers, and copy them (and the alert rules) into the Helm chart.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
+	cp config/crd/bases/*.yaml $(CHART)/crds/
+	cp config/rbac/role.yaml config/prometheus/rules.yaml $(CHART)/files/
 
 .PHONY: generate
 generate: controller-gen ## Generate the DeepCopy methods of the API types.
@@ -55,6 +58,7 @@ vet: ## Run go vet.
 test: manifests generate fmt vet controlplane chromium promtool ## Run every test: unit, envtest suites, end-to-end on a real control plane, the dashboard in Chromium, and the alert rules in promtool.
 	go test ./... -count=1 -timeout 30m
 	cd hack/promqlnames && go test ./... -count=1
+	go -C hack/chart test ./... -count=1
 
 .PHONY: chromium
 chromium: ## Install Debian's chromium for the dashboard's browser test, when missing.
@@ -85,6 +89,10 @@ endurance: controlplane ## Run the endurance scenarios with 300 Forecasts: outag
 .PHONY: test-install
 test-install: controlplane ## The install's proof: server-side dry runs of config/default and the monitoring overlay, and the manager run under only its own RBAC with the audit log on (make test runs it too).
 	go test ./test/e2e/ -count=1 -args -ginkgo.label-filter=install -ginkgo.v
+
+.PHONY: test-chart
+test-chart: ## Render the Helm chart with the Helm SDK and compare it, object by object, with the kustomize install (make test runs it too).
+	go -C hack/chart test ./... -count=1
 
 .PHONY: monitoring-crds
 monitoring-crds: controller-gen ## Regenerate testdata/monitoring-crds (ServiceMonitor, PrometheusRule) from the prometheus-operator Go types.

@@ -71,18 +71,13 @@ func installMonitoringCRDs(ctx context.Context, kubeconfig string) {
 		"crd/servicemonitors.monitoring.coreos.com", "crd/prometheusrules.monitoring.coreos.com")
 }
 
-// renderMonitoringOverlay renders config/prometheus as config/default would
-// if it listed it (in the install's namespace, with its prefix). kustomize
-// takes a base only by a relative path, hence the temporary kustomization
-// that reaches the repository's config/prometheus from a folder of its own.
-func renderMonitoringOverlay(ctx context.Context, kubeconfig string) string {
+// dryRun applies manifest with --dry-run=server and returns kubectl's
+// output: the API server admits or refuses each object, and creates none.
+func dryRun(ctx context.Context, kubeconfig, manifest string) string {
 	GinkgoHelper()
-	dir := GinkgoT().TempDir()
-	base, err := filepath.Rel(dir, filepath.Join(root, "config", "prometheus"))
-	Expect(err).NotTo(HaveOccurred())
-	kustomization := fmt.Sprintf("namespace: %s\nnamePrefix: bottleneck-\nresources:\n- %s\n", installNamespace, base)
-	Expect(os.WriteFile(filepath.Join(dir, "kustomization.yaml"), []byte(kustomization), 0o600)).To(Succeed())
-	return kubectlOK(ctx, kubeconfig, "kustomize", dir)
+	path := filepath.Join(GinkgoT().TempDir(), "manifest.yaml")
+	Expect(os.WriteFile(path, []byte(manifest), 0o600)).To(Succeed())
+	return kubectlOK(ctx, kubeconfig, "apply", "--dry-run=server", "-f", path)
 }
 
 // decodeManifests splits multi-document YAML into objects.

@@ -56,18 +56,27 @@ var _ = Describe("the install", Ordered, Label("install"), func() {
 	})
 
 	It("passes a server-side dry run of config/default (dist/install.yaml)", func(ctx SpecContext) {
-		path := filepath.Join(GinkgoT().TempDir(), "install.yaml")
-		Expect(os.WriteFile(path, []byte(installYAML), 0o600)).To(Succeed())
-		out := kubectlOK(ctx, kubeconfig, "apply", "--dry-run=server", "-f", path)
+		out := dryRun(ctx, kubeconfig, installYAML)
 		Expect(out).To(ContainSubstring("deployment.apps/bottleneck-controller-manager"), out)
 	})
 
-	It("passes a server-side dry run of the monitoring overlay (config/prometheus) with the monitoring CRDs", func(ctx SpecContext) {
+	It("passes a server-side dry run of the monitoring overlay (config/monitoring) with the monitoring CRDs", func(ctx SpecContext) {
 		installMonitoringCRDs(ctx, kubeconfig)
-		path := filepath.Join(GinkgoT().TempDir(), "monitoring.yaml")
-		Expect(os.WriteFile(path, []byte(renderMonitoringOverlay(ctx, kubeconfig)), 0o600)).To(Succeed())
-		out := kubectlOK(ctx, kubeconfig, "apply", "--dry-run=server", "-f", path)
+		out := dryRun(ctx, kubeconfig, kubectlOK(ctx, kubeconfig, "kustomize", "config/monitoring"))
 		Expect(out).To(ContainSubstring("servicemonitor.monitoring.coreos.com/bottleneck-controller-manager-metrics-monitor"), out)
+		Expect(out).To(ContainSubstring("prometheusrule.monitoring.coreos.com/bottleneck-controller-manager-alerts"), out)
+	})
+
+	It("passes a server-side dry run of the Helm chart with monitoring on", func(ctx SpecContext) {
+		installMonitoringCRDs(ctx, kubeconfig)
+		path := filepath.Join(GinkgoT().TempDir(), "chart.yaml")
+		runCommand(ctx, root, "go", "-C", "hack/chart", "run", "./cmd/render", "-o", path, "-monitoring")
+		manifest, err := os.ReadFile(path)
+		Expect(err).NotTo(HaveOccurred())
+		out := dryRun(ctx, kubeconfig, string(manifest))
+		Expect(out).To(ContainSubstring("deployment.apps/bottleneck-controller-manager"), out)
+		Expect(out).To(ContainSubstring("servicemonitor.monitoring.coreos.com/bottleneck-controller-manager-metrics-monitor"), out)
+		Expect(out).To(ContainSubstring("prometheusrule.monitoring.coreos.com/bottleneck-controller-manager-alerts"), out)
 	})
 
 	It("runs the manager as its ServiceAccount with only the generated RBAC, every grant used", func(ctx SpecContext) {
