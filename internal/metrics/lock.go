@@ -10,6 +10,11 @@ import (
 )
 
 var (
+	activeProviderDesc = prometheus.NewDesc("bottleneck_lock_active_provider",
+		"1 for the provider the ProviderLock holds, 0 for every other listed provider.",
+		[]string{"provider"}, nil)
+	epochDesc = prometheus.NewDesc("bottleneck_lock_epoch",
+		"The ProviderLock's epoch: it increases by one on every lock change.", nil, nil)
 	lockConditionDesc = prometheus.NewDesc("bottleneck_lock_condition",
 		"1 for each condition of the ProviderLock, with its status and reason (e.g. Degraded True RunningOnFallback); "+
 			"reported by the replica that reconciles the lock.",
@@ -29,8 +34,9 @@ var providerStates = []v1.ProviderState{v1.ProviderActive, v1.ProviderStandby, v
 // whole, so a series never shows half of two states.
 var lockSnapshot atomic.Pointer[v1.ProviderLockStatus]
 
-// lockCollector reports the conditions and provider states of the last
-// observed lock. A replica that has not reconciled the lock (a follower)
+// lockCollector reports the last observed lock: its epoch, active provider,
+// conditions and provider states. A provider removed from the lock leaves
+// with its series. A replica that has not reconciled the lock (a follower)
 // reports none, so no series is counted twice.
 type lockCollector struct{}
 
@@ -38,6 +44,8 @@ func init() { crmetrics.Registry.MustRegister(lockCollector{}) }
 
 // Describe implements prometheus.Collector.
 func (lockCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- activeProviderDesc
+	ch <- epochDesc
 	ch <- lockConditionDesc
 	ch <- providerStateDesc
 }
@@ -48,16 +56,22 @@ func (lockCollector) Collect(ch chan<- prometheus.Metric) {
 	if st == nil {
 		return
 	}
+	ch <- prometheus.MustNewConstMetric(epochDesc, prometheus.GaugeValue, float64(st.Epoch))
 	for _, c := range st.Conditions {
 		ch <- prometheus.MustNewConstMetric(lockConditionDesc, prometheus.GaugeValue, 1, c.Type, string(c.Status), c.Reason)
 	}
 	for _, p := range st.Providers {
+		ch <- prometheus.MustNewConstMetric(activeProviderDesc, prometheus.GaugeValue, one(p.Name == st.ActiveProvider), string(p.Name))
 		for _, s := range providerStates {
-			held := 0.0
-			if p.State == s {
-				held = 1
-			}
-			ch <- prometheus.MustNewConstMetric(providerStateDesc, prometheus.GaugeValue, held, string(p.Name), string(s))
+			ch <- prometheus.MustNewConstMetric(providerStateDesc, prometheus.GaugeValue, one(p.State == s), string(p.Name), string(s))
 		}
 	}
+}
+
+// one is a gauge's 1 for true and 0 for false.
+func one(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }

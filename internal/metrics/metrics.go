@@ -41,12 +41,6 @@ var (
 		Help: "ProviderLock moves, by the provider left (none for the first lock), the provider locked and the reason.",
 	}, []string{"from", "to", "reason"})
 
-	// ActiveProvider is 1 for the locked provider and 0 for the others.
-	ActiveProvider = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "bottleneck_lock_active_provider",
-		Help: "1 for the provider the ProviderLock holds, 0 for every other listed provider.",
-	}, []string{"provider"})
-
 	// Probes counts health probes by provider and result.
 	Probes = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "bottleneck_provider_probes_total",
@@ -77,17 +71,11 @@ var (
 		Name: "bottleneck_provider_cost_total",
 		Help: "Cost of forecast calls at the lock entry's spec.providers[].pricing (in the currency of that price), by provider and the Forecast's namespace.",
 	}, []string{"provider", "namespace"})
-
-	// Epoch is the lock's epoch.
-	Epoch = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "bottleneck_lock_epoch",
-		Help: "The ProviderLock's epoch: it increases by one on every lock change.",
-	})
 )
 
 func init() {
 	crmetrics.Registry.MustRegister(ProviderRequests, ProviderErrors, ProviderLatency, Probes, ProbeLatency,
-		Failovers, ActiveProvider, Epoch, StatusWriteFailures, Tokens, Cost)
+		Failovers, StatusWriteFailures, Tokens, Cost)
 }
 
 // ObserveRequest records one forecast call.
@@ -125,14 +113,6 @@ func ObserveProbe(provider string, failed bool, took time.Duration) {
 // ObserveLock records the lock's state.
 func ObserveLock(lock *v1.ProviderLock) {
 	lockSnapshot.Store(lock.Status.DeepCopy())
-	Epoch.Set(float64(lock.Status.Epoch))
-	for _, p := range lock.Spec.Providers {
-		active := 0.0
-		if p.Name == lock.Status.ActiveProvider {
-			active = 1
-		}
-		ActiveProvider.WithLabelValues(string(p.Name)).Set(active)
-	}
 }
 
 // forecastsDesc describes the Forecasts gauge the collector computes.

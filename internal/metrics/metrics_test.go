@@ -42,16 +42,34 @@ func TestObserveProbe(t *testing.T) {
 }
 
 func TestObserveLock(t *testing.T) {
-	lock := &v1.ProviderLock{
-		Spec:   v1.ProviderLockSpec{Providers: []v1.ProviderSpec{{Name: "openai"}, {Name: "baseline"}}},
-		Status: v1.ProviderLockStatus{ActiveProvider: "baseline", Epoch: 4},
+	observe := func(epoch int64, active v1.ProviderName, listed ...v1.ProviderName) {
+		st := v1.ProviderLockStatus{ActiveProvider: active, Epoch: epoch}
+		for _, name := range listed {
+			st.Providers = append(st.Providers, v1.ProviderStatus{Name: name})
+		}
+		ObserveLock(&v1.ProviderLock{Status: st})
 	}
-	ObserveLock(lock)
-	if testutil.ToFloat64(ActiveProvider.WithLabelValues("baseline")) != 1 || testutil.ToFloat64(ActiveProvider.WithLabelValues("openai")) != 0 {
-		t.Error("only the active provider is 1")
+	const help = `# HELP bottleneck_lock_active_provider 1 for the provider the ProviderLock holds, 0 for every other listed provider.
+# TYPE bottleneck_lock_active_provider gauge
+# HELP bottleneck_lock_epoch The ProviderLock's epoch: it increases by one on every lock change.
+# TYPE bottleneck_lock_epoch gauge
+`
+	observe(4, "baseline", "openai", "baseline")
+	want := help + `bottleneck_lock_active_provider{provider="baseline"} 1
+bottleneck_lock_active_provider{provider="openai"} 0
+bottleneck_lock_epoch 4
+`
+	if err := testutil.CollectAndCompare(lockCollector{}, strings.NewReader(want), "bottleneck_lock_active_provider", "bottleneck_lock_epoch"); err != nil {
+		t.Error(err)
 	}
-	if testutil.ToFloat64(Epoch) != 4 {
-		t.Error("the epoch gauge must follow the lock")
+	// openai is taken out of the lock: its series goes with it.
+	observe(5, "gemini", "gemini", "baseline")
+	want = help + `bottleneck_lock_active_provider{provider="baseline"} 0
+bottleneck_lock_active_provider{provider="gemini"} 1
+bottleneck_lock_epoch 5
+`
+	if err := testutil.CollectAndCompare(lockCollector{}, strings.NewReader(want), "bottleneck_lock_active_provider", "bottleneck_lock_epoch"); err != nil {
+		t.Error(err)
 	}
 }
 
