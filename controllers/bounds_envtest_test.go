@@ -15,8 +15,9 @@ import (
 var _ = Describe("the largest result the engine can produce", func() {
 	It("is stored by the real API server", func(ctx SpecContext) {
 		fc := newForecast("largest", "LARGEST", series...)
-		fc.Spec.Suspend = true // the controller leaves it alone
+		fc.Spec.Suspend = true // the controller leaves it alone once it has seen the suspension
 		create(ctx, fc)
+		Eventually(func() int64 { return getForecast(ctx, fc).Status.ObservedGeneration }).WithContext(ctx).Should(Equal(int64(1)))
 		wide := func(n int) string { return strings.Repeat("é", n) } // two bytes, one character
 		res := engine.Result{Summary: wide(engine.MaxSummary), RiskLevel: engine.RiskCritical, RiskScore: 100, Confidence: 100}
 		for i := range engine.MaxHorizon {

@@ -82,7 +82,7 @@ func (r *ForecastReconciler) reconcile(ctx context.Context, req ctrl.Request) (c
 	if fc.Spec.Suspend {
 		r.Gates.Cancel(gateKey(req.NamespacedName))
 		ctrl.LoggerFrom(ctx).V(1).Info("reconciliation is suspended")
-		return ctrl.Result{}, nil
+		return ctrl.Result{}, r.observeSuspension(ctx, fc)
 	}
 
 	out, err := r.decide(ctx, fc)
@@ -93,6 +93,20 @@ func (r *ForecastReconciler) reconcile(ctx context.Context, req ctrl.Request) (c
 		r.Gates.Cancel(gateKey(req.NamespacedName)) // e.g. the lock has no provider now
 	}
 	return r.write(ctx, fc, out)
+}
+
+// observeSuspension records that the operator has seen the spec that
+// suspends fc: status.observedGeneration follows it, the last result and
+// conditions stay. kstatus then reads a suspended Forecast as current, as
+// its owner asked, not as in progress for ever. One write per suspension.
+func (r *ForecastReconciler) observeSuspension(ctx context.Context, fc *v1.Forecast) error {
+	if fc.Status.ObservedGeneration == fc.Generation {
+		return nil
+	}
+	base := fc.DeepCopy()
+	fc.Status.ObservedGeneration = fc.Generation
+	_, err := r.patchStatus(ctx, base, fc)
+	return client.IgnoreNotFound(err)
 }
 
 // decide runs the steps in order and returns what this reconcile

@@ -337,7 +337,8 @@ type ForecastStatus struct {
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
-	// observedGeneration is the spec generation the result reflects.
+	// observedGeneration is the spec generation the status reflects: the
+	// result's, a verdict's (Stalled) or a suspension's; 0 before any.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
@@ -431,8 +432,12 @@ type Forecast struct {
 	// +required
 	Spec ForecastSpec `json:"spec"`
 
-	// status holds the normalized result.
+	// status holds the normalized result. Until the operator first writes
+	// it, the API server shows observedGeneration 0, so that kstatus
+	// (Flux's health checks, Helm's --wait) reads a new Forecast as in
+	// progress, not as current, without a write per Forecast.
 	// +optional
+	// +kubebuilder:default={observedGeneration: 0}
 	Status ForecastStatus `json:"status,omitempty"`
 }
 
