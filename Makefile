@@ -91,7 +91,7 @@ test-install: controlplane ## The install's proof: server-side dry runs of confi
 	go test ./test/e2e/ -count=1 -args -ginkgo.label-filter=install -ginkgo.v
 
 .PHONY: test-chart
-test-chart: ## Render the Helm chart with the Helm SDK and compare it, object by object, with the kustomize install (make test runs it too).
+test-chart: ## Lint the Helm chart (helm lint --strict, by the Helm SDK), render it and compare it, object by object, with the kustomize install, and check its values (make test runs it too).
 	go -C hack/chart test ./... -count=1
 
 .PHONY: monitoring-crds

@@ -34,6 +34,31 @@ func TestChartMatchesKustomize(t *testing.T) {
 	}
 }
 
+// The chart passes `helm lint --strict`, with the default values and with
+// every optional object on.
+func TestChartLints(t *testing.T) {
+	dir := filepath.Join(repoRoot(t), ChartPath)
+	for name, values := range map[string]map[string]any{
+		"default values": Values(false),
+		"monitoring on":  Values(true),
+		"everything on": {
+			"serviceMonitor":       map[string]any{"enabled": true, "additionalLabels": map[string]any{"release": "prometheus"}},
+			"prometheusRule":       map[string]any{"enabled": true},
+			"dashboard":            map[string]any{"expose": true, "secure": true},
+			"credentialsNamespace": "provider-keys",
+			"podAnnotations":       map[string]any{"example.com/team": "data"},
+			"extraArgs":            []any{"--zap-log-level=debug"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			problems := check(LintChart(dir, values))(t)
+			for _, p := range problems {
+				t.Error(p)
+			}
+		})
+	}
+}
+
 // The files the chart cannot template must be exact copies of the
 // generated or hand-written sources: `make manifests` copies them.
 func TestChartCopiesAreCurrent(t *testing.T) {

@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"helm.sh/helm/v4/pkg/action"
 	"helm.sh/helm/v4/pkg/chart/common"
+	"helm.sh/helm/v4/pkg/chart/v2/lint/support"
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
 	release "helm.sh/helm/v4/pkg/release/v1"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -28,6 +30,11 @@ const (
 
 	// ChartPath is the chart's directory, relative to the repository root.
 	ChartPath = "charts/bottleneck-operator"
+
+	// testedKubeVersion is the Kubernetes the chart is rendered and linted
+	// for: the project's local control plane. Helm's client-side default is
+	// an old v1.20, below the chart's kubeVersion.
+	testedKubeVersion = "v1.37.2"
 )
 
 // Values returns the values of the default install, with the Prometheus
@@ -54,9 +61,7 @@ func RenderChart(dir string, values map[string]any) ([]byte, error) {
 	install.Namespace = Namespace
 	install.Replace = true // no cluster to look for an earlier release in
 	install.IncludeCRDs = true
-	// Helm's client-side default is an old v1.20, below the chart's
-	// kubeVersion: render for the Kubernetes the project tests against.
-	kubeVersion, err := common.ParseKubeVersion("v1.37.2")
+	kubeVersion, err := common.ParseKubeVersion(testedKubeVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +75,31 @@ func RenderChart(dir string, values map[string]any) ([]byte, error) {
 		return nil, fmt.Errorf("rendering the chart %s: unexpected release type %T", dir, releaser)
 	}
 	return []byte(rel.Manifest), nil
+}
+
+// LintChart runs Helm's chart linter (`helm lint --strict`) on the chart in
+// dir with values, for the Kubernetes the project tests against. It
+// returns every message at warning level or above, each with its file.
+func LintChart(dir string, values map[string]any) ([]string, error) {
+	lint := action.NewLint()
+	lint.Strict = true
+	lint.Namespace = Namespace
+	kubeVersion, err := common.ParseKubeVersion(testedKubeVersion)
+	if err != nil {
+		return nil, err
+	}
+	lint.KubeVersion = kubeVersion
+	result := lint.Run([]string{dir}, values)
+	var problems []string
+	for _, msg := range result.Messages {
+		if msg.Severity >= support.WarningSev {
+			problems = append(problems, msg.Error())
+		}
+	}
+	for _, err := range result.Errors {
+		problems = append(problems, err.Error())
+	}
+	return slices.Compact(slices.Sorted(slices.Values(problems))), nil
 }
 
 // RenderKustomize builds the kustomization in dir as `kubectl kustomize`
