@@ -97,8 +97,9 @@ func (r *ForecastReconciler) reconcile(ctx context.Context, req ctrl.Request) (c
 
 // observeSuspension records that the operator has seen the spec that
 // suspends fc: status.observedGeneration follows it, the last result and
-// conditions stay. kstatus then reads a suspended Forecast as current, as
-// its owner asked, not as in progress for ever. One write per suspension.
+// conditions stay. kstatus then reads a suspended Forecast by its last
+// verdict (current with a result, as its owner asked), not as in progress
+// for ever for want of the new generation. One write per suspension.
 func (r *ForecastReconciler) observeSuspension(ctx context.Context, fc *v1.Forecast) error {
 	if fc.Status.ObservedGeneration == fc.Generation {
 		return nil

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -44,9 +45,11 @@ var _ = Describe("the status as kstatus reads it", func() {
 		create(ctx, fc)
 		expectReady(ctx, fc)
 		held := calls.hold("KSTATUS-EDIT")
-		got := getForecast(ctx, fc)
-		got.Spec.Subject = "berth occupancy"
-		Expect(k8s.Update(ctx, got)).To(Succeed())
+		Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			got := getForecast(ctx, fc)
+			got.Spec.Subject = "berth occupancy"
+			return k8s.Update(ctx, got)
+		})).To(Succeed())
 		Eventually(held.started).WithContext(ctx).Should(Receive())
 		Expect(kstatus(ctx, fc).Status).To(Equal(status.InProgressStatus))
 		held.answer("baseline") <- nil
@@ -80,13 +83,15 @@ var _ = Describe("the status as kstatus reads it", func() {
 		unkeyed.Spec.Providers = unkeyed.Spec.Providers[:1] // openai, whose Secret does not exist
 		Eventually(func() error { return k8s.Create(ctx, unkeyed) }).WithContext(ctx).Should(Succeed())
 		lock := &v1.ProviderLock{ObjectMeta: metav1.ObjectMeta{Name: v1.ProviderLockName}}
-		Eventually(func() status.Status { return kstatus(ctx, lock).Status }).
-			WithContext(ctx).Should(Equal(status.InProgressStatus))
-		Expect(kstatus(ctx, lock).Message).To(ContainSubstring("no provider is eligible"))
+		// In progress before the operator has looked at it (observedGeneration
+		// 0), and after, for want of an eligible provider.
+		Eventually(func() string { return kstatus(ctx, lock).Message }).
+			WithContext(ctx).Should(ContainSubstring("no provider is eligible"))
+		Expect(kstatus(ctx, lock).Status).To(Equal(status.InProgressStatus))
 
-		got := getLock(ctx)
-		got.Spec.Providers = append(got.Spec.Providers, v1.ProviderSpec{Name: v1.ProviderBaseline})
-		Expect(k8s.Update(ctx, got)).To(Succeed())
+		updateLock(ctx, func(lock *v1.ProviderLock) {
+			lock.Spec.Providers = append(lock.Spec.Providers, v1.ProviderSpec{Name: v1.ProviderBaseline})
+		})
 		Eventually(func() status.Status { return kstatus(ctx, lock).Status }).
 			WithContext(ctx).Should(Equal(status.CurrentStatus))
 	})

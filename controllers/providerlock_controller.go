@@ -7,6 +7,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
@@ -45,6 +46,9 @@ type ProviderLockReconciler struct {
 func (r *ProviderLockReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	lock := &v1.ProviderLock{}
 	if err := r.Get(ctx, req.NamespacedName, lock); err != nil {
+		if apierrors.IsNotFound(err) && req.Name == v1.ProviderLockName {
+			metrics.ForgetLock() // its series go with it
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if lock.Name != v1.ProviderLockName || !lock.DeletionTimestamp.IsZero() {

@@ -419,8 +419,10 @@ type ProviderLock struct {
 	Spec ProviderLockSpec `json:"spec"`
 
 	// status holds the locked provider, the audit trail and each provider's
-	// state.
+	// state. Until the operator first writes it, the API server shows
+	// observedGeneration 0, so that kstatus reads a new lock as in progress.
 	// +optional
+	// +kubebuilder:default={observedGeneration: 0}
 	Status ProviderLockStatus `json:"status,omitempty"`
 }
 

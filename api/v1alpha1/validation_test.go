@@ -154,11 +154,18 @@ var _ = Describe("an invalid Forecast", func() {
 // typed object would omit (a zero the user wrote explicitly).
 func withField(obj client.Object, value any, path ...string) *unstructured.Unstructured {
 	GinkgoHelper()
+	u := asUnstructured(obj)
+	Expect(unstructured.SetNestedField(u.Object, value, path...)).To(Succeed())
+	return u
+}
+
+// asUnstructured is obj as the fields a client sends, with its kind.
+func asUnstructured(obj client.Object) *unstructured.Unstructured {
+	GinkgoHelper()
 	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 	Expect(err).NotTo(HaveOccurred())
 	u := &unstructured.Unstructured{Object: m}
 	u.SetGroupVersionKind(v1.GroupVersion.WithKind(fmt.Sprintf("%T", obj)[len("*v1alpha1."):]))
-	Expect(unstructured.SetNestedField(u.Object, value, path...)).To(Succeed())
 	return u
 }
 
@@ -273,3 +280,22 @@ func undocumented(s apiextensionsv1.JSONSchemaProps, path string) []string {
 	}
 	return out
 }
+
+// kstatus (Flux, Helm's --wait) reads an object whose status has no
+// observedGeneration, and no conditions, as current: before the operator
+// has looked at it, the API server must show observedGeneration 0.
+var _ = Describe("a new object, before the operator writes its status", func() {
+	DescribeTable("shows status.observedGeneration 0",
+		func(obj client.Object) {
+			created := asUnstructured(obj)
+			unstructured.RemoveNestedField(created.Object, "status") // as kubectl sends it
+			Expect(k8s.Create(ctx, created, client.DryRunAll)).To(Succeed())
+			got, found, err := unstructured.NestedInt64(created.Object, "status", "observedGeneration")
+			Expect(err).NotTo(HaveOccurred())
+			Expect(found).To(BeTrue(), "status: %v", created.Object["status"])
+			Expect(got).To(BeZero())
+		},
+		Entry("a Forecast", validForecast("new")),
+		Entry("a ProviderLock", validLock()),
+	)
+})

@@ -171,7 +171,8 @@ type ConfigMapKeyRef struct {
 type ForecastStatus struct {
 	// Conditions: Ready, Reconciling, Stalled.
 	Conditions []Condition `json:"conditions"`
-	// ObservedGeneration is the spec generation the result reflects.
+	// ObservedGeneration is the spec generation the status reflects: the
+	// result's, a stall's or a suspension's; 0 before any.
 	ObservedGeneration int64 `json:"observedGeneration"`
 	// Result holds the result's figures and where they come from.
 	Result

@@ -61,15 +61,15 @@ func (lockCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(lockConditionDesc, prometheus.GaugeValue, 1, c.Type, string(c.Status), c.Reason)
 	}
 	for _, p := range st.Providers {
-		ch <- prometheus.MustNewConstMetric(activeProviderDesc, prometheus.GaugeValue, one(p.Name == st.ActiveProvider), string(p.Name))
+		ch <- prometheus.MustNewConstMetric(activeProviderDesc, prometheus.GaugeValue, gaugeBool(p.Name == st.ActiveProvider), string(p.Name))
 		for _, s := range providerStates {
-			ch <- prometheus.MustNewConstMetric(providerStateDesc, prometheus.GaugeValue, one(p.State == s), string(p.Name), string(s))
+			ch <- prometheus.MustNewConstMetric(providerStateDesc, prometheus.GaugeValue, gaugeBool(p.State == s), string(p.Name), string(s))
 		}
 	}
 }
 
-// one is a gauge's 1 for true and 0 for false.
-func one(b bool) float64 {
+// gaugeBool is a gauge's 1 for true and 0 for false.
+func gaugeBool(b bool) float64 {
 	if b {
 		return 1
 	}

@@ -115,6 +115,11 @@ func ObserveLock(lock *v1.ProviderLock) {
 	lockSnapshot.Store(lock.Status.DeepCopy())
 }
 
+// ForgetLock drops the lock's series: the lock was deleted.
+func ForgetLock() {
+	lockSnapshot.Store(nil)
+}
+
 // forecastsDesc describes the Forecasts gauge the collector computes.
 var (
 	forecastsDesc = prometheus.NewDesc("bottleneck_forecasts",

@@ -71,6 +71,11 @@ bottleneck_lock_epoch 5
 	if err := testutil.CollectAndCompare(lockCollector{}, strings.NewReader(want), "bottleneck_lock_active_provider", "bottleneck_lock_epoch"); err != nil {
 		t.Error(err)
 	}
+	// The lock is deleted: none of its series stays.
+	ForgetLock()
+	if n := testutil.CollectAndCount(lockCollector{}); n != 0 {
+		t.Errorf("%d lock series after the lock was deleted, want none", n)
+	}
 }
 
 func TestForecastCollector(t *testing.T) {
