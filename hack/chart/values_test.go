@@ -82,7 +82,7 @@ func TestChartValues(t *testing.T) {
 		}
 	})
 
-	t.Run("values.schema.json refuses a typo and a wrong type, naming the value", func(t *testing.T) {
+	t.Run("a typo, a wrong type or a selector label is refused, naming the value", func(t *testing.T) {
 		for _, tc := range []struct {
 			values map[string]any
 			names  string
@@ -92,6 +92,7 @@ func TestChartValues(t *testing.T) {
 			{map[string]any{"dashboard": map[string]any{"bindAddress": ":8082"}}, "bindAddress"},
 			{map[string]any{"gracefulShutdownTimeout": "40"}, "gracefulShutdownTimeout"},
 			{map[string]any{"credentialsNamespace": "Provider_Keys"}, "credentialsNamespace"},
+			{map[string]any{"podLabels": map[string]any{"control-plane": "other"}}, "podLabels sets control-plane"},
 		} {
 			_, err := RenderChart(filepath.Join(root, ChartPath), tc.values)
 			if err == nil || !strings.Contains(err.Error(), tc.names) {
@@ -100,16 +101,53 @@ func TestChartValues(t *testing.T) {
 		}
 	})
 
-	t.Run("providerEgress replaces the HTTPS-anywhere rule", func(t *testing.T) {
-		rule := map[string]any{
-			"to":    []any{map[string]any{"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "models"}}}},
-			"ports": []any{map[string]any{"port": 8000, "protocol": "TCP"}},
+	t.Run("by default HTTPS may go anywhere", func(t *testing.T) {
+		if open := httpsAnywhere(t, render(t, Values(false))); len(open) == 0 {
+			t.Error("no egress rule lets HTTPS out to any address: the providers are unreachable")
 		}
-		objects := render(t, map[string]any{"networkPolicy": map[string]any{"providerEgress": []any{rule}}})
-		egress := field[[]any](t, objects["NetworkPolicy/"+Namespace+"/bottleneck-controller-manager"], "spec", "egress")
-		last := egress[len(egress)-1].(map[string]any)
-		if strings.Contains(toYAML(t, egress), "0.0.0.0/0") || !strings.Contains(toYAML(t, last), "models") {
-			t.Errorf("egress = %s, want the models rule instead of 0.0.0.0/0", toYAML(t, egress))
+	})
+
+	t.Run("apiServerEgress and providerEgress together narrow HTTPS", func(t *testing.T) {
+		tcp := func(port int) map[string]any { return map[string]any{"port": port, "protocol": "TCP"} }
+		apiServer := map[string]any{
+			"to":    []any{map[string]any{"ipBlock": map[string]any{"cidr": "10.0.0.1/32"}}},
+			"ports": []any{tcp(443), tcp(6443)},
+		}
+		models := map[string]any{
+			"to":    []any{map[string]any{"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "models"}}}},
+			"ports": []any{tcp(8000)},
+		}
+		objects := render(t, map[string]any{"networkPolicy": map[string]any{
+			"apiServerEgress": []any{apiServer}, "providerEgress": []any{models}}})
+		if open := httpsAnywhere(t, objects); len(open) > 0 {
+			t.Errorf("HTTPS still goes anywhere through %s", toYAML(t, open))
+		}
+		egress := toYAML(t, field[[]any](t, objects["NetworkPolicy/"+Namespace+"/bottleneck-controller-manager"], "spec", "egress"))
+		for _, want := range []string{"10.0.0.1/32", "models"} {
+			if !strings.Contains(egress, want) {
+				t.Errorf("egress = %s, want a rule with %s", egress, want)
+			}
+		}
+	})
+
+	t.Run("one replica gets no PodDisruptionBudget, which would block every drain", func(t *testing.T) {
+		objects := render(t, map[string]any{"replicaCount": 1})
+		if _, ok := objects["PodDisruptionBudget/"+Namespace+"/bottleneck-controller-manager"]; ok {
+			t.Error("a PodDisruptionBudget with minAvailable 1 for a single replica")
+		}
+		if _, ok := render(t, Values(false))["PodDisruptionBudget/"+Namespace+"/bottleneck-controller-manager"]; !ok {
+			t.Error("no PodDisruptionBudget for the default two replicas")
+		}
+	})
+
+	t.Run("two replicas without leader election are refused", func(t *testing.T) {
+		_, err := RenderChart(filepath.Join(root, ChartPath), map[string]any{"leaderElection": map[string]any{"enabled": false}})
+		if err == nil || !strings.Contains(err.Error(), "keep leader election on") {
+			t.Errorf("err = %v, want the refusal of two managers at once", err)
+		}
+		objects := render(t, map[string]any{"leaderElection": map[string]any{"enabled": false}, "replicaCount": 1})
+		if args := managerArgs(t, objects); slices.Contains(args, "--leader-elect") {
+			t.Errorf("args %v elect a leader although leader election is off", args)
 		}
 	})
 
@@ -123,6 +161,23 @@ func TestChartValues(t *testing.T) {
 			t.Errorf("terminationGracePeriodSeconds = %v, want 150", got)
 		}
 	})
+}
+
+// httpsAnywhere returns the NetworkPolicy's egress rules that let port 443
+// out to any address: no peer (to) at all, or an ipBlock of 0.0.0.0/0.
+func httpsAnywhere(t *testing.T, objects map[string]Object) []any {
+	t.Helper()
+	var open []any
+	for _, rule := range field[[]any](t, objects["NetworkPolicy/"+Namespace+"/bottleneck-controller-manager"], "spec", "egress") {
+		r := rule.(map[string]any)
+		if list, _ := r["ports"].([]any); !slices.Contains(ports(list, "port"), int64(443)) {
+			continue
+		}
+		if peers, _ := r["to"].([]any); len(peers) == 0 || strings.Contains(toYAML(t, peers), "0.0.0.0/0") {
+			open = append(open, rule)
+		}
+	}
+	return open
 }
 
 func manager(t *testing.T, objects map[string]Object) map[string]any {

@@ -6,7 +6,8 @@
 {{/*
 The prefix of every object's name: the release name, as config/default's
 namePrefix, so that release "bottleneck" names the objects as kustomize does.
-Cut to leave room for the longest suffix (-controller-manager-metrics-service).
+Cut to leave room for the longest suffix (-controller-manager-dashboard-service)
+in a Service name's 63 characters.
 */}}
 {{- define "bottleneck.prefix" -}}
 {{- default .Release.Name .Values.fullnameOverride | trunc 25 | trimSuffix "-" }}
