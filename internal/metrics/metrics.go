@@ -64,14 +64,19 @@ var (
 	Tokens = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "bottleneck_provider_tokens_total",
 		Help: "Tokens spent on forecast calls, by provider, the Forecast's namespace and kind (prompt, completion); estimated where a provider reports no usage.",
-	}, []string{"provider", "namespace", "kind"})
+	}, []string{"provider", forecastNamespaceLabel, "kind"})
 
 	// Cost counts what the calls cost, where the lock entry names a price.
 	Cost = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "bottleneck_provider_cost_total",
 		Help: "Cost of forecast calls at the lock entry's spec.providers[].pricing (in the currency of that price), by provider and the Forecast's namespace.",
-	}, []string{"provider", "namespace"})
+	}, []string{"provider", forecastNamespaceLabel})
 )
+
+// forecastNamespaceLabel names the Forecast's namespace on the usage series.
+// It is not "namespace": Prometheus gives every scraped series its target's
+// namespace (the operator's), which would rename ours exported_namespace.
+const forecastNamespaceLabel = "forecast_namespace"
 
 func init() {
 	crmetrics.Registry.MustRegister(ProviderRequests, ProviderErrors, ProviderLatency, Probes, ProbeLatency,

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -38,6 +39,27 @@ func TestObserveProbe(t *testing.T) {
 	}
 	if n := testutil.CollectAndCount(ProbeLatency, "bottleneck_provider_probe_duration_seconds"); n != 1 {
 		t.Errorf("one latency series per provider, got %d", n)
+	}
+}
+
+// The usage series name the Forecast's namespace forecast_namespace: a
+// series' own "namespace" label would be renamed exported_namespace by
+// Prometheus, which sets the target's.
+func TestObserveTokensLabelsTheForecastNamespace(t *testing.T) {
+	ObserveTokens("cloudflare", "team-a", 1200, 300, 0.5, 2)
+	ObserveTokens("cloudflare", "team-b", 0, 0, 0.5, 2) // no usage: no series
+	want := `# HELP bottleneck_provider_cost_total Cost of forecast calls at the lock entry's spec.providers[].pricing (in the currency of that price), by provider and the Forecast's namespace.
+# TYPE bottleneck_provider_cost_total counter
+bottleneck_provider_cost_total{forecast_namespace="team-a",provider="cloudflare"} 0.0012
+# HELP bottleneck_provider_tokens_total Tokens spent on forecast calls, by provider, the Forecast's namespace and kind (prompt, completion); estimated where a provider reports no usage.
+# TYPE bottleneck_provider_tokens_total counter
+bottleneck_provider_tokens_total{forecast_namespace="team-a",kind="completion",provider="cloudflare"} 300
+bottleneck_provider_tokens_total{forecast_namespace="team-a",kind="prompt",provider="cloudflare"} 1200
+`
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(Tokens, Cost)
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want)); err != nil {
+		t.Error(err)
 	}
 }
 
