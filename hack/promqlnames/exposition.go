@@ -4,24 +4,25 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 )
 
-// sampleNames reads a text-format scrape and returns the names of the
-// series Prometheus stores from it: a histogram family foo is stored as
-// foo_bucket, foo_sum and foo_count, a summary as foo, foo_sum and
-// foo_count.
-func sampleNames(r io.Reader) (map[string]bool, error) {
+// served reads a text-format scrape and returns the series Prometheus
+// stores from it, by name, with the labels each name's series carry: a
+// histogram family foo is stored as foo_bucket (with le), foo_sum and
+// foo_count, a summary as foo (with quantile), foo_sum and foo_count.
+func served(r io.Reader) (map[string]map[string]bool, error) {
 	dec := expfmt.NewDecoder(r, expfmt.NewFormat(expfmt.TypeTextPlain))
-	names := map[string]bool{}
+	series := map[string]map[string]bool{}
 	for {
 		var mf dto.MetricFamily
 		err := dec.Decode(&mf)
 		if errors.Is(err, io.EOF) {
-			return names, nil
+			return series, nil
 		}
 		if err != nil {
 			return nil, err
@@ -30,9 +31,33 @@ func sampleNames(r io.Reader) (map[string]bool, error) {
 			continue // described, but no series yet
 		}
 		for _, suffix := range suffixes(mf.GetType()) {
-			names[mf.GetName()+suffix] = true
+			name := mf.GetName() + suffix
+			if series[name] == nil {
+				series[name] = map[string]bool{}
+			}
+			if l := bucketLabel(mf.GetType(), suffix); l != "" {
+				series[name][l] = true
+			}
+			for _, m := range mf.GetMetric() {
+				for _, lp := range m.GetLabel() {
+					series[name][lp.GetName()] = true
+				}
+			}
 		}
 	}
+}
+
+// bucketLabel is the label that the text format gives the series of a
+// histogram's buckets and a summary's quantiles, which the decoder folds
+// into the metric.
+func bucketLabel(t dto.MetricType, suffix string) string {
+	switch {
+	case suffix == "_bucket":
+		return "le"
+	case t == dto.MetricType_SUMMARY && suffix == "":
+		return "quantile"
+	}
+	return ""
 }
 
 func suffixes(t dto.MetricType) []string {
@@ -47,21 +72,57 @@ func suffixes(t dto.MetricType) []string {
 	return []string{""}
 }
 
-// absent are the uses whose name is not served.
-func absent(used []Use, served map[string]bool) []Use {
+// targetLabels are the labels Prometheus sets on every series it scrapes
+// through a ServiceMonitor, from the target: a query may read them, and a
+// series that carries one of its own has it renamed exported_<label>.
+var targetLabels = []string{"job", "instance", "namespace", "service", "pod", "container", "endpoint"}
+
+// absent are the uses whose metric is not served, or is served without a
+// label the use reads (and no target gives it), each with what is missing.
+func absent(used []Use, series map[string]map[string]bool) []Use {
 	var out []Use
 	for _, u := range used {
-		if !served[u.Name] {
-			out = append(out, u)
+		have, ok := series[u.Name]
+		if !ok {
+			out = append(out, Use{Name: u.Name, Where: u.Where})
+			continue
+		}
+		var lacking []string
+		for _, l := range u.Labels {
+			if !have[l] && !slices.Contains(targetLabels, l) {
+				lacking = append(lacking, l)
+			}
+		}
+		if len(lacking) > 0 {
+			out = append(out, Use{Name: u.Name, Labels: lacking, Where: u.Where})
 		}
 	}
+	return out
+}
+
+// clashes are the served series that carry a target label of their own:
+// once scraped, that label is the target's and theirs is exported_<label>.
+func clashes(series map[string]map[string]bool) []string {
+	var out []string
+	for name, have := range series {
+		for _, l := range targetLabels {
+			if have[l] {
+				out = append(out, fmt.Sprintf("  %s{%s}: Prometheus renames it exported_%s and sets the target's %s\n", name, l, l, l))
+			}
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 
 func format(uses []Use) string {
 	var b strings.Builder
 	for _, u := range uses {
-		fmt.Fprintf(&b, "  %s\t(%s)\n", u.Name, u.Where)
+		if len(u.Labels) == 0 {
+			fmt.Fprintf(&b, "  %s\t(%s)\n", u.Name, u.Where)
+		} else {
+			fmt.Fprintf(&b, "  %s without label %s\t(%s)\n", u.Name, strings.Join(u.Labels, ", "), u.Where)
+		}
 	}
 	return b.String()
 }

@@ -1,7 +1,10 @@
 // Command promqlnames lists the metric names that a Grafana dashboard's
 // queries and a PrometheusRule's expressions read, using Prometheus's own
 // PromQL parser. With -exposition it checks them against a scrape of
-// /metrics and exits 1 when a name is missing.
+// /metrics and exits 1 when a metric is missing, when a served metric lacks
+// a label a query reads (other than the scrape target's own: job,
+// namespace, pod...), or when a served series carries a target label,
+// which Prometheus would rename exported_<label>.
 //
 // It is a module of its own so that the operator's go.mod does not take in
 // the prometheus/prometheus module, whose requirements would raise the
@@ -11,9 +14,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -36,7 +41,7 @@ func run(exposition string, paths []string) error {
 	}
 	if exposition == "" {
 		for _, u := range used {
-			fmt.Printf("%s\t%s\n", u.Name, u.Where)
+			fmt.Printf("%s{%s}\t%s\n", u.Name, strings.Join(u.Labels, ","), u.Where)
 		}
 		return nil
 	}
@@ -45,13 +50,22 @@ func run(exposition string, paths []string) error {
 		return err
 	}
 	defer f.Close()
-	served, err := sampleNames(f)
+	series, err := served(f)
 	if err != nil {
 		return fmt.Errorf("%s: %w", exposition, err)
 	}
-	if missing := absent(used, served); len(missing) > 0 {
-		return fmt.Errorf("%d metric(s) queried but not in %s:\n%s", len(missing), exposition, format(missing))
+	var problems []error
+	if missing := absent(used, series); len(missing) > 0 {
+		problems = append(problems, fmt.Errorf("%d metric(s) queried but not in %s, or without a label the query reads:\n%s",
+			len(missing), exposition, format(missing)))
 	}
-	fmt.Printf("all %d metric names queried are served\n", len(used))
+	if clash := clashes(series); len(clash) > 0 {
+		problems = append(problems, fmt.Errorf("%d series in %s carry a label the scrape target sets:\n%s",
+			len(clash), exposition, strings.Join(clash, "")))
+	}
+	if len(problems) > 0 {
+		return errors.Join(problems...)
+	}
+	fmt.Printf("all %d reads of a metric find it served, with the labels they read\n", len(used))
 	return nil
 }

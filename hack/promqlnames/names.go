@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -9,10 +10,12 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 )
 
-// Use is a metric name and where it is read.
+// Use is a metric name, the labels a query reads from its series, and
+// where it is read.
 type Use struct {
-	Name  string
-	Where string
+	Name   string
+	Labels []string
+	Where  string
 }
 
 // query is one PromQL expression and where it comes from.
@@ -46,31 +49,36 @@ func usedNames(paths []string) ([]Use, error) {
 	}
 	var used []Use
 	for _, q := range queries {
-		names, err := metricNames(q.expr)
+		reads, err := seriesReads(q.expr)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", q.where, err)
 		}
-		for _, n := range names {
-			if !recorded[n] && !slices.Contains(madeByPrometheus, n) {
-				used = append(used, Use{Name: n, Where: q.where})
+		for _, r := range reads {
+			if !recorded[r.Name] && !slices.Contains(madeByPrometheus, r.Name) {
+				r.Where = q.where
+				used = append(used, r)
 			}
 		}
 	}
-	slices.SortFunc(used, func(a, b Use) int { return strings.Compare(a.Name+"\x00"+a.Where, b.Name+"\x00"+b.Where) })
-	return slices.Compact(used), nil
+	key := func(u Use) string { return u.Name + "\x00" + u.Where + "\x00" + strings.Join(u.Labels, ",") }
+	slices.SortFunc(used, func(a, b Use) int { return strings.Compare(key(a), key(b)) })
+	return slices.CompactFunc(used, func(a, b Use) bool { return key(a) == key(b) }), nil
 }
 
-// metricNames returns the metric names that expr's selectors read. A
-// selector that names its metric only by a regular expression cannot be
-// checked, and is an error.
-func metricNames(expr string) ([]string, error) {
+// seriesReads returns, for each of expr's selectors, the metric it reads
+// and the labels the query needs its series to have: the selector's own
+// matchers, and the by (...) and on (...) labels of the aggregations and
+// operations above it, less those that a label_replace, label_join or
+// count_values on the way makes. A selector that names its metric only by
+// a regular expression cannot be checked, and is an error.
+func seriesReads(expr string) ([]Use, error) {
 	node, err := promql.ParseExpr(expr)
 	if err != nil {
 		return nil, fmt.Errorf("parsing %q: %w", expr, err)
 	}
-	var names []string
+	var reads []Use
 	var bad error
-	parser.Inspect(node, func(n parser.Node, _ []parser.Node) error {
+	parser.Inspect(node, func(n parser.Node, path []parser.Node) error {
 		vs, ok := n.(*parser.VectorSelector)
 		if !ok {
 			return nil
@@ -80,10 +88,56 @@ func metricNames(expr string) ([]string, error) {
 			bad = fmt.Errorf("%q: selector %s names no single metric", expr, vs)
 			return nil
 		}
-		names = append(names, name)
+		reads = append(reads, Use{Name: name, Labels: labelsRead(vs, path)})
 		return nil
 	})
-	return names, bad
+	return reads, bad
+}
+
+// labelsRead are the labels a query needs on the series of vs, whose
+// ancestors, from the root, are path; sorted.
+func labelsRead(vs *parser.VectorSelector, path []parser.Node) []string {
+	read := map[string]bool{}
+	for _, m := range vs.LabelMatchers {
+		if m.Name != labels.MetricName {
+			read[m.Name] = true
+		}
+	}
+	made := map[string]bool{}
+	for i := len(path) - 1; i >= 0; i-- {
+		var needs []string
+		switch n := path[i].(type) {
+		case *parser.AggregateExpr:
+			if !n.Without {
+				needs = n.Grouping
+			}
+			if n.Op == parser.COUNT_VALUES {
+				made[stringArg(n.Param)] = true
+			}
+		case *parser.BinaryExpr:
+			if n.VectorMatching != nil && n.VectorMatching.On {
+				needs = n.VectorMatching.MatchingLabels
+			}
+		case *parser.Call:
+			if n.Func.Name == "label_replace" || n.Func.Name == "label_join" {
+				made[stringArg(n.Args[1])] = true
+			}
+		}
+		for _, l := range needs {
+			if !made[l] {
+				read[l] = true
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(read))
+}
+
+// stringArg is the value of a string literal argument, "" for any other.
+func stringArg(e parser.Expr) string {
+	if s, ok := e.(*parser.StringLiteral); ok {
+		return s.Val
+	}
+	return ""
 }
 
 // selectorName is the metric a selector reads: foo{...} or {__name__="foo"}.

@@ -8,31 +8,38 @@ import (
 	"testing"
 )
 
-func TestMetricNames(t *testing.T) {
+func TestSeriesReads(t *testing.T) {
 	for _, tc := range []struct {
 		expr string
-		want []string
+		want []Use
 	}{
-		{`histogram_quantile(0.95, sum by (le, provider) (rate(foo_seconds_bucket{job=~"value"}[5m])))`, []string{"foo_seconds_bucket"}},
-		{`sum(a_total) / ignoring (reason) group_left sum(b_total) or vector(0)`, []string{"a_total", "b_total"}},
-		{`{__name__="by_name", job="x"} offset 5m`, []string{"by_name"}},
-		{`max by (provider) (bottleneck:errors:rate5m) > bool 0`, []string{"bottleneck:errors:rate5m"}},
-		{`label_replace(up, "x", "$1", "job", "(.*)")`, []string{"up"}},
+		{`histogram_quantile(0.95, sum by (le, provider) (rate(foo_seconds_bucket{job=~"value"}[5m])))`,
+			[]Use{{Name: "foo_seconds_bucket", Labels: []string{"job", "le", "provider"}}}},
+		{`sum(a_total) / ignoring (reason) group_left sum(b_total) or vector(0)`,
+			[]Use{{Name: "a_total"}, {Name: "b_total"}}},
+		{`{__name__="by_name", job="x"} offset 5m`, []Use{{Name: "by_name", Labels: []string{"job"}}}},
+		{`max by (provider) (bottleneck:errors:rate5m) > bool 0`, []Use{{Name: "bottleneck:errors:rate5m", Labels: []string{"provider"}}}},
+		// on (...) reads its labels on both sides; without (...) reads none.
+		{`max by (namespace, provider) (x == 1) and on (namespace) sum without (pod) (y{type="Degraded"})`,
+			[]Use{{Name: "x", Labels: []string{"namespace", "provider"}}, {Name: "y", Labels: []string{"namespace", "type"}}}},
+		// A label that label_replace or count_values makes is not read from the series.
+		{`sum by (team, src) (label_replace(up, "team", "$1", "src", "(.*)"))`, []Use{{Name: "up", Labels: []string{"src"}}}},
+		{`sum by (version) (count_values("version", build_info))`, []Use{{Name: "build_info"}}},
 		{`time() - 1`, nil},
 	} {
-		got, err := metricNames(tc.expr)
+		got, err := seriesReads(tc.expr)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.expr, err)
 		}
-		if !slices.Equal(got, tc.want) {
+		if !slices.EqualFunc(got, tc.want, func(a, b Use) bool { return a.Name == b.Name && slices.Equal(a.Labels, b.Labels) }) {
 			t.Errorf("%s: got %v, want %v", tc.expr, got, tc.want)
 		}
 	}
 }
 
-func TestMetricNamesRefusesWhatItCannotCheck(t *testing.T) {
+func TestSeriesReadsRefusesWhatItCannotCheck(t *testing.T) {
 	for _, expr := range []string{`{__name__=~"bottleneck_.*"}`, `rate(foo[5m]`} {
-		if _, err := metricNames(expr); err == nil {
+		if _, err := seriesReads(expr); err == nil {
 			t.Errorf("%s: no error", expr)
 		}
 	}
@@ -143,17 +150,56 @@ func TestRunReportsWhatTheScrapeLacks(t *testing.T) {
 	}
 }
 
-func TestSampleNamesSkipsFamiliesWithoutSeries(t *testing.T) {
-	names, err := sampleNames(strings.NewReader(scrapeText))
+func TestServedSkipsFamiliesWithoutSeries(t *testing.T) {
+	series, err := served(strings.NewReader(scrapeText))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []string{"lat_seconds_bucket", "lat_seconds_sum", "lat_seconds_count", "nested_total", "source_total"} {
-		if !names[n] {
-			t.Errorf("%s missing from %v", n, names)
+		if series[n] == nil {
+			t.Errorf("%s missing from %v", n, series)
 		}
 	}
-	if names["unused_labelled_total"] || names["lat_seconds"] {
-		t.Errorf("a name with no series: %v", names)
+	if series["unused_labelled_total"] != nil || series["lat_seconds"] != nil {
+		t.Errorf("a name with no series: %v", series)
+	}
+	if !series["lat_seconds_bucket"]["le"] || series["lat_seconds_sum"]["le"] {
+		t.Errorf("le belongs to the buckets only: %v", series)
+	}
+}
+
+// A query that reads a label the series lack finds no data, as the token
+// panel would if it read exported_namespace of a series that has
+// forecast_namespace; a series with a label of the scrape target's loses
+// it to exported_<label>.
+func TestRunReportsLabelsTheScrapeLacksOrClashes(t *testing.T) {
+	dir := t.TempDir()
+	dash, exposition := filepath.Join(dir, "dash.json"), filepath.Join(dir, "metrics.txt")
+	write := func(path, text string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(dash, `{"panels": [{"title": "by team", "targets": [{"refId": "A",
+		"expr": "sum by (forecast_namespace) (rate(tokens_total{namespace=~\"$namespace\", kind=\"prompt\"}[5m]))"}]}],
+		"templating": {"list": [{"name": "team", "type": "query", "query": "label_values(tokens_total, forecast_namespace)"}]}}`)
+
+	write(exposition, "# TYPE tokens_total counter\ntokens_total{kind=\"prompt\",team=\"a\"} 1\n")
+	err := run(exposition, []string{dash})
+	if err == nil || !strings.Contains(err.Error(), `tokens_total without label forecast_namespace	(dash.json: panel "by team" query A)`) ||
+		!strings.Contains(err.Error(), `(dash.json: variable "team")`) {
+		t.Errorf("want the panel and the variable named for reading forecast_namespace, got %v", err)
+	}
+
+	write(exposition, "# TYPE tokens_total counter\ntokens_total{kind=\"prompt\",forecast_namespace=\"a\",namespace=\"a\"} 1\n")
+	err = run(exposition, []string{dash})
+	if err == nil || !strings.Contains(err.Error(), "tokens_total{namespace}: Prometheus renames it exported_namespace") {
+		t.Errorf("want the namespace label reported, got %v", err)
+	}
+
+	write(exposition, "# TYPE tokens_total counter\ntokens_total{kind=\"prompt\",forecast_namespace=\"a\"} 1\n")
+	if err := run(exposition, []string{dash}); err != nil {
+		t.Errorf("every label is served or the target's: %v", err)
 	}
 }

@@ -82,10 +82,11 @@ func dashboardQueries(file string, data []byte) ([]query, error) {
 // labelValues matches Grafana's label_values(expr, label) and
 // query_result(expr) variable queries; label_values(label) reads no
 // metric.
-var labelValues = regexp.MustCompile(`^\s*(?:label_values\((.+),\s*\w+\s*\)|query_result\((.+)\))\s*$`)
+var labelValues = regexp.MustCompile(`^\s*(?:label_values\((.+),\s*(\w+)\s*\)|query_result\((.+)\))\s*$`)
 
 // variableQuery is the PromQL in a variable's query, which Grafana stores
-// as a string or as {"query": "..."}.
+// as a string or as {"query": "..."}. label_values(expr, label) reads
+// label from expr's series, as group by (label) (expr) does.
 func variableQuery(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) != nil {
@@ -98,10 +99,13 @@ func variableQuery(raw json.RawMessage) string {
 		s = obj.Query
 	}
 	m := labelValues.FindStringSubmatch(s)
-	if m == nil {
+	switch {
+	case m == nil:
 		return ""
+	case m[1] != "":
+		return fmt.Sprintf("group by (%s) (%s)", m[2], m[1])
 	}
-	return m[1] + m[2]
+	return m[3]
 }
 
 // grafanaDurations are the interval variables Grafana fills in.

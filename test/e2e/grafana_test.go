@@ -14,7 +14,10 @@ import (
 )
 
 // The Grafana dashboard's promise: every metric it (and the alert rules)
-// queries is one the manager serves. Labelled series appear only once used,
+// queries is one the manager serves, with the labels the queries select and
+// group by, and no series carries a label that the scrape target's would
+// replace (a Forecast's namespace as "namespace" would read as the
+// operator's). Labelled series appear only once used,
 // so the spec first drives the manager through a success, a 429 that fails
 // the lock over, health probes, priced calls and a refused status write,
 // then checks a scrape with
@@ -53,7 +56,7 @@ var _ = Describe("the Grafana dashboard", Label("grafana"), func() {
 		refuseResults(ctx, kubeconfig)
 		applyYAML(ctx, kubeconfig, forecastYAML(forecastOptions{name: "refused", region: "SGP", labels: `e2e-refuse: "yes"`}))
 
-		By("every metric the dashboard and the rules query is in /metrics")
+		By("every metric the dashboard and the rules query is in /metrics, with the labels they read")
 		Eventually(func(g Gomega) {
 			out, ok := checkScrape(checker, scrape(ctx, metrics))
 			g.Expect(ok).To(BeTrue(), out)
