@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	eventsv1 "k8s.io/api/events/v1"
+	apimeta "k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -211,6 +212,35 @@ var _ = Describe("failover under load and by hand", Ordered, func() {
 			}
 		}).WithContext(ctx).WithTimeout(3 * time.Second).Should(Succeed())
 		Expect(getLock(ctx).Status.Epoch).To(Equal(int64(2)), "the late failures move nothing")
+	})
+
+	It("says the lock is Degraded while an override holds it on a provider without a key", func(ctx SpecContext) {
+		lockOn(ctx, "openai", func(s *v1.ProviderLockSpec) {
+			groq := v1.ProviderSpec{Name: v1.ProviderGroq, CredentialsRef: &v1.SecretKeyReference{Namespace: "ops", Name: "groq-absent"}}
+			s.Providers = []v1.ProviderSpec{s.Providers[0], groq, s.Providers[1]}
+		})
+		updateLock(ctx, func(l *v1.ProviderLock) { l.Spec.Override = v1.ProviderGroq })
+		Eventually(func(g Gomega) {
+			lock := getLock(ctx)
+			g.Expect(lock.Status.ActiveProvider).To(Equal(v1.ProviderGroq))
+			g.Expect(apimeta.IsStatusConditionTrue(lock.Status.Conditions, v1.ReadyCondition)).To(BeTrue(), "the lock does what it is told")
+			degraded := apimeta.FindStatusCondition(lock.Status.Conditions, v1.DegradedCondition)
+			g.Expect(degraded).NotTo(BeNil())
+			g.Expect(degraded.Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(degraded.Reason).To(Equal(v1.OverrideIneligibleReason))
+			g.Expect(degraded.Message).To(Equal("spec.override holds the lock on groq, which is not eligible " +
+				"(Unconfigured: Secret ops/groq-absent not found): its calls fail until it is fixed or spec.override is removed"))
+		}).WithContext(ctx).Should(Succeed())
+
+		updateLock(ctx, func(l *v1.ProviderLock) { l.Spec.Override = "" })
+		Eventually(func(g Gomega) {
+			lock := getLock(ctx)
+			g.Expect(lock.Status.ActiveProvider).To(Equal(v1.ProviderOpenAI))
+			degraded := apimeta.FindStatusCondition(lock.Status.Conditions, v1.DegradedCondition)
+			g.Expect(degraded).NotTo(BeNil())
+			g.Expect(degraded.Status).To(Equal(metav1.ConditionFalse))
+			g.Expect(degraded.Reason).To(Equal(v1.PrimaryProviderReason))
+		}).WithContext(ctx).Should(Succeed())
 	})
 
 	It("moves at once on an override, keeps the audit trail within historyLimit, and returns when it is cleared", func(ctx SpecContext) {

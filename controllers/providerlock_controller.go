@@ -251,6 +251,12 @@ func setLockConditions(st *v1.ProviderLockStatus, lock *v1.ProviderLock, d failo
 	}
 	set(v1.ReadyCondition, metav1.ConditionTrue, v1.ProviderLockedReason,
 		fmt.Sprintf("%s serves every request (epoch %d)", st.ActiveProvider, st.Epoch))
+	if d.OverrideIneligible != "" {
+		set(v1.DegradedCondition, metav1.ConditionTrue, v1.OverrideIneligibleReason, fmt.Sprintf(
+			"spec.override holds the lock on %s, which is not eligible (%s): its calls fail until it is fixed or spec.override is removed",
+			st.ActiveProvider, d.OverrideIneligible))
+		return
+	}
 	if st.EgressFailingSince != nil {
 		set(v1.DegradedCondition, metav1.ConditionTrue, v1.EgressFailureReason, fmt.Sprintf(
 			"most LLM providers have been unreachable since %s: the operator's own egress (DNS, proxy, network policy) is failing, so no provider is blamed; %s serves, and the lock returns to the first LLM provider a probe reaches (%s)",

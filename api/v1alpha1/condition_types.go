@@ -89,6 +89,11 @@ const (
 	// EgressFailureReason: most LLM providers are unreachable at once, so
 	// the operator's own network (DNS, proxy, network policy) is at fault.
 	EgressFailureReason = "EgressFailure"
+
+	// OverrideIneligibleReason: spec.override holds the lock on a provider
+	// that is not eligible (unconfigured, cooling down), whose calls fail
+	// until it is fixed or the override is removed.
+	OverrideIneligibleReason = "OverrideIneligible"
 )
 
 // LockChangeReason says why the ProviderLock moved, in status.history.

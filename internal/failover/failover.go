@@ -54,6 +54,10 @@ type Decision struct {
 	// EgressFailing is whether the operator's own egress is failing after
 	// the decision (status.egressFailingSince is set or kept).
 	EgressFailing bool
+	// OverrideIneligible says why the provider that spec.override holds
+	// the lock on may not take it (unconfigured, cooling down), when it may
+	// not.
+	OverrideIneligible string
 }
 
 // rule returns a decision and true when it applies. Rules are tried in
@@ -86,17 +90,19 @@ func Decide(in Input) Decision {
 
 // override moves the lock at once to spec.override, whatever its state.
 // While an override is in effect no other rule moves the lock. The move's
-// message says when the provider named is not eligible, because every
-// Forecast will then fail until the override is fixed or cleared.
+// message, and the decision for as long as the override holds, say when
+// the provider named is not eligible, because every Forecast will then
+// fail until the override is fixed or cleared.
 func override(in Input) (Decision, bool) {
 	if in.Spec.Override == "" {
 		return Decision{}, false
 	}
 	msg := fmt.Sprintf("spec.override names %s", in.Spec.Override)
-	if why := ineligible(in, in.Spec.Override); why != "" {
+	why := ineligible(in, in.Spec.Override)
+	if why != "" {
 		msg += fmt.Sprintf(", which is not eligible (%s): it serves anyway until spec.override changes", why)
 	}
-	return Decision{Move: true, To: in.Spec.Override, Reason: v1.LockOverride, Message: msg}, true
+	return Decision{Move: true, To: in.Spec.Override, Reason: v1.LockOverride, Message: msg, OverrideIneligible: why}, true
 }
 
 // ineligible says why a provider may not take the lock, or "" when it may.

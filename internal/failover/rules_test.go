@@ -323,6 +323,14 @@ func TestOverrideOfAnIneligibleProvider(t *testing.T) {
 		t.Errorf("groq's state = %s %q: it must say why it should not serve", groq.State, groq.Message)
 	}
 
+	// Once groq holds the lock, every later decision still says why it
+	// should not: the lock's Degraded condition is built from it.
+	held := in
+	held.Status = v1.ProviderLockStatus{ActiveProvider: "groq", Epoch: 2, Override: "groq", Providers: States(in, d)}
+	if d := Decide(held); d.Move || d.To != "groq" || d.OverrideIneligible != "Unconfigured: Secret bottleneck-system/groq-credentials not found" {
+		t.Errorf("held by the override: Decide() = %+v, want no move and why groq is not eligible", d)
+	}
+
 	cooling := in
 	cooling.Unconfigured = nil
 	cooling.Status.Providers = []v1.ProviderStatus{{Name: "groq", State: v1.ProviderCoolingDown, CooldownUntil: &metav1.Time{Time: now.Add(time.Minute)}}}
@@ -331,7 +339,7 @@ func TestOverrideOfAnIneligibleProvider(t *testing.T) {
 	}
 	healthy := in
 	healthy.Unconfigured = nil
-	if d := Decide(healthy); d.Message != "spec.override names groq" {
-		t.Errorf("an eligible provider's override says nothing more: %q", d.Message)
+	if d := Decide(healthy); d.Message != "spec.override names groq" || d.OverrideIneligible != "" {
+		t.Errorf("an eligible provider's override says nothing more: %+v", d)
 	}
 }
