@@ -60,7 +60,7 @@ func newGemini(cfg Config) (Provider, error) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		// Caught here, a typo in a ProviderLock is a rejection shown once,
 		// not a connection failure retried with backoff.
-		return nil, &Error{Provider: geminiName, Class: Rejected, Reason: ReasonBadRequest,
+		return nil, &Error{Provider: geminiName, Class: Rejected, Reason: ReasonInvalidConfig,
 			Message: redact(fmt.Sprintf("the base URL %q is not an absolute http(s) URL", base), cfg.APIKey)}
 	}
 	if cfg.Model == "" { // New defaults it; a direct caller may not
@@ -85,7 +85,7 @@ func newGemini(cfg Config) (Provider, error) {
 	})
 	if err != nil {
 		// The SDK's message prints the whole ClientConfig, key included.
-		return nil, &Error{Provider: geminiName, Class: Rejected, Reason: ReasonBadRequest,
+		return nil, &Error{Provider: geminiName, Class: Rejected, Reason: ReasonInvalidConfig,
 			Message: "the Gemini client cannot be built", Err: errors.New(redact(err.Error(), cfg.APIKey))}
 	}
 	return &geminiProvider{client: client, http: hc, modelsURL: models.String(), model: cfg.Model, key: cfg.APIKey, timeout: cfg.Timeout}, nil

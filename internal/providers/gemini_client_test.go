@@ -62,8 +62,8 @@ func TestGeminiProbeWantsTheAPIsJSON(t *testing.T) {
 func TestGeminiRefusesABadBaseURL(t *testing.T) {
 	for _, base := range []string{"generativelanguage.googleapis.com", "ftp://example.com", "http://[::1"} {
 		_, err := newGemini(Config{Name: "gemini", Model: "gemini-2.5-flash", BaseURL: base, APIKey: geminiTestKey})
-		if pe := asGeminiError(t, err); pe.Class != Rejected || pe.Reason != ReasonBadRequest {
-			t.Errorf("base %q = %s/%s, want Rejected/BadRequest", base, pe.Class, pe.Reason)
+		if pe := asGeminiError(t, err); pe.Class != Rejected || pe.Reason != ReasonInvalidConfig {
+			t.Errorf("base %q = %s/%s, want Rejected/InvalidConfig, as the other providers say", base, pe.Class, pe.Reason)
 		}
 	}
 }

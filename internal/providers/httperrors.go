@@ -32,6 +32,7 @@ const (
 	ReasonEmptyAnswer       = "EmptyAnswer"       // no choice, no candidate, no text
 	ReasonInvalidResponse   = "InvalidResponse"   // a 2xx body that is not the API's shape
 	ReasonNoJSON            = "NoJSON"            // a completion probe's answer holds no JSON object
+	ReasonInvalidConfig     = "InvalidConfig"     // the lock entry cannot make a client (a base URL with no host, no Cloudflare account)
 )
 
 // maxMessage bounds the provider's words carried in an Error.

@@ -22,10 +22,6 @@ const (
 	cloudflareDefaultBase  = "https://api.cloudflare.com/client/v4"
 )
 
-// openaiReasonInvalidConfig is the Reason of a client that cannot be built
-// from its Config (no Cloudflare account, a base URL that is not a URL).
-const openaiReasonInvalidConfig = "InvalidConfig"
-
 // openaiTemperature keeps forecasts close to deterministic: the same data
 // should give nearly the same numbers from one refresh to the next.
 const openaiTemperature = 0.2
@@ -123,7 +119,7 @@ func openaiBase(name string, cfg Config, defaultBase string) (string, error) {
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", &Error{Provider: name, Class: Rejected, Reason: openaiReasonInvalidConfig,
+		return "", &Error{Provider: name, Class: Rejected, Reason: ReasonInvalidConfig,
 			Message: redact(fmt.Sprintf("baseURL %q is not an http(s) URL", base), cfg.APIKey)}
 	}
 	return base, nil

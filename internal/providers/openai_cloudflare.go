@@ -28,7 +28,7 @@ type openaiCloudflare struct {
 func newCloudflare(cfg Config) (Provider, error) {
 	const name = "cloudflare"
 	if strings.TrimSpace(cfg.AccountID) == "" {
-		return nil, &Error{Provider: name, Class: Rejected, Reason: openaiReasonInvalidConfig,
+		return nil, &Error{Provider: name, Class: Rejected, Reason: ReasonInvalidConfig,
 			Message: "cloudflare needs an account ID: the OpenAI-compatible endpoint is per account"}
 	}
 	base, err := openaiBase(name, cfg, cloudflareDefaultBase)

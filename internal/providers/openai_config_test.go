@@ -69,7 +69,7 @@ func TestOpenAIIgnoresTheOpenAIEnvironment(t *testing.T) {
 
 func TestOpenAIConfigErrors(t *testing.T) {
 	_, err := newCloudflare(Config{Name: "cloudflare", APIKey: openaiTestKey})
-	if pe := openaiAsError(t, "cloudflare", err); pe.Class != Rejected || pe.Reason != openaiReasonInvalidConfig {
+	if pe := openaiAsError(t, "cloudflare", err); pe.Class != Rejected || pe.Reason != ReasonInvalidConfig {
 		t.Errorf("no account: %v", err)
 	}
 	for _, p := range openaiTestProviders {
