@@ -140,6 +140,23 @@ func TestChartValues(t *testing.T) {
 		}
 	})
 
+	t.Run("extraArgs may not set a flag that a value sets and checks", func(t *testing.T) {
+		for _, tc := range []struct{ arg, names string }{
+			{"--dashboard-bind-address=:8082", "--dashboard-bind-address, which the chart sets itself: set dashboard.enabled and dashboard.expose"},
+			{"-leader-elect=false", "--leader-elect, which the chart sets itself: set leaderElection.enabled"},
+			{"--credentials-namespace", "--credentials-namespace, which the chart sets itself: set credentialsNamespace"},
+		} {
+			_, err := RenderChart(filepath.Join(root, ChartPath), map[string]any{"extraArgs": []any{"--zap-log-level=debug", tc.arg}})
+			if err == nil || !strings.Contains(err.Error(), tc.names) {
+				t.Errorf("extraArgs %s: err = %v, want a refusal naming %s", tc.arg, err, tc.names)
+			}
+		}
+		args := managerArgs(t, render(t, map[string]any{"extraArgs": []any{"--zap-log-level=debug", "--forecast-concurrency=8"}}))
+		if !slices.Contains(args, "--zap-log-level=debug") || !slices.Contains(args, "--forecast-concurrency=8") {
+			t.Errorf("args %v lack the extra flags", args)
+		}
+	})
+
 	t.Run("two replicas without leader election are refused", func(t *testing.T) {
 		_, err := RenderChart(filepath.Join(root, ChartPath), map[string]any{"leaderElection": map[string]any{"enabled": false}})
 		if err == nil || !strings.Contains(err.Error(), "keep leader election on") {

@@ -57,3 +57,27 @@ Exposing every namespace's Forecasts without authentication is refused.
 {{- else }}127.0.0.1:8082
 {{- end }}
 {{- end }}
+
+{{/*
+extraArgs, as a JSON array, once none of them sets a flag that the chart
+sets from its values: a later flag wins, so --dashboard-bind-address=:8082
+there would serve the dashboard unauthenticated past dashboard.expose's
+check, and --leader-elect=false would run two managers at once.
+*/}}
+{{- define "bottleneck.extraArgs" -}}
+{{- $owned := dict
+  "leader-elect" "leaderElection.enabled"
+  "dashboard-bind-address" "dashboard.enabled and dashboard.expose"
+  "dashboard-secure" "dashboard.secure"
+  "graceful-shutdown-timeout" "gracefulShutdownTimeout"
+  "credentials-namespace" "credentialsNamespace"
+  "health-probe-bind-address" "nothing: the probes are on port 8081"
+  "metrics-bind-address" "nothing: the metrics Service and ServiceMonitor read port 8443" }}
+{{- range .Values.extraArgs }}
+{{- $flag := . | trimPrefix "-" | trimPrefix "-" | splitList "=" | first }}
+{{- with get $owned $flag }}
+{{- fail (printf "extraArgs sets --%s, which the chart sets itself: set %s instead" $flag .) }}
+{{- end }}
+{{- end }}
+{{- .Values.extraArgs | toJson }}
+{{- end }}
