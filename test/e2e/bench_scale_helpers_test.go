@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -25,6 +24,9 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -414,50 +416,61 @@ func scaleRequestKey(method string, u *url.URL) string {
 	return key
 }
 
-// metricSample is one line of the Prometheus text format.
+// metricSample is one sample of a metrics page, named as Prometheus stores
+// it.
 type metricSample struct {
 	name   string
 	labels map[string]string
 	value  float64
 }
 
-// scaleParseMetrics reads the samples whose names start with one of prefixes.
-// The format's escapes in label values are kept as they are: no label the
-// benchmark reads has any.
+// scaleParseMetrics reads, with Prometheus's own text parser, the samples
+// of a metrics page whose names start with one of prefixes. A histogram or
+// summary foo gives foo_sum and foo_count (and a histogram foo_bucket, by
+// le). A page cut short (a manager killed mid-scrape) gives the families
+// read before the cut.
 func scaleParseMetrics(text string, prefixes ...string) []metricSample {
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, _ := parser.TextToMetricFamilies(strings.NewReader(text))
 	var out []metricSample
-	sc := bufio.NewScanner(strings.NewReader(text))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' || !scaleHasPrefix(line, prefixes) {
-			continue
-		}
-		s := metricSample{labels: map[string]string{}}
-		rest := line
-		if i := strings.IndexAny(line, "{ "); i >= 0 && line[i] == '{' {
-			s.name = line[:i]
-			pairs, end := scaleLabels(line, i)
-			for _, pair := range pairs {
-				k, v, _ := strings.Cut(pair, "=")
-				s.labels[k] = strings.Trim(v, `"`)
+	for name, mf := range families {
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, lp := range m.GetLabel() {
+				labels[lp.GetName()] = lp.GetValue()
 			}
-			rest = line[end+1:]
-		} else if i >= 0 {
-			s.name, rest = line[:i], line[i:]
+			for _, s := range samplesOf(name, m, labels) {
+				if scaleHasPrefix(s.name, prefixes) {
+					out = append(out, s)
+				}
+			}
 		}
-		fields := strings.Fields(rest)
-		if len(fields) == 0 {
-			continue
-		}
-		v, err := strconv.ParseFloat(fields[0], 64)
-		if err != nil {
-			continue
-		}
-		s.value = v
-		out = append(out, s)
 	}
 	return out
+}
+
+// samplesOf are the samples of one series of family name.
+func samplesOf(name string, m *dto.Metric, labels map[string]string) []metricSample {
+	one := func(suffix string, v float64) metricSample { return metricSample{name + suffix, labels, v} }
+	switch {
+	case m.Counter != nil:
+		return []metricSample{one("", m.Counter.GetValue())}
+	case m.Gauge != nil:
+		return []metricSample{one("", m.Gauge.GetValue())}
+	case m.Untyped != nil:
+		return []metricSample{one("", m.Untyped.GetValue())}
+	case m.Summary != nil:
+		return []metricSample{one("_sum", m.Summary.GetSampleSum()), one("_count", float64(m.Summary.GetSampleCount()))}
+	case m.Histogram != nil:
+		out := []metricSample{one("_sum", m.Histogram.GetSampleSum()), one("_count", float64(m.Histogram.GetSampleCount()))}
+		for _, b := range m.Histogram.GetBucket() {
+			le := maps.Clone(labels)
+			le["le"] = strconv.FormatFloat(b.GetUpperBound(), 'g', -1, 64)
+			out = append(out, metricSample{name + "_bucket", le, float64(b.GetCumulativeCount())})
+		}
+		return out
+	}
+	return nil
 }
 
 func scaleHasPrefix(s string, prefixes []string) bool {
@@ -467,30 +480,6 @@ func scaleHasPrefix(s string, prefixes []string) bool {
 		}
 	}
 	return false
-}
-
-// scaleLabels splits the labels opened by the brace at open, k="v",k2="v2",
-// at the commas outside quoted values, and returns them with the index of
-// the brace that closes them (len(line)-1, and no labels, when none does).
-func scaleLabels(line string, open int) (pairs []string, end int) {
-	quoted, start := false, open+1
-	for i := open + 1; i < len(line); i++ {
-		switch {
-		case line[i] == '\\':
-			i++
-		case line[i] == '"':
-			quoted = !quoted
-		case line[i] == ',' && !quoted:
-			pairs = append(pairs, line[start:i])
-			start = i + 1
-		case line[i] == '}' && !quoted:
-			if start < i {
-				pairs = append(pairs, line[start:i])
-			}
-			return pairs, i
-		}
-	}
-	return nil, len(line) - 1
 }
 
 // scaleSum adds up the samples named name whose labels include match.
@@ -533,7 +522,7 @@ func scaleAPIServerMetrics(ctx context.Context, cfg *rest.Config) string {
 // they are counted when they end, long after they began.
 func scaleAPIRequests(text string) map[string]float64 {
 	out := map[string]float64{}
-	for _, s := range scaleParseMetrics(text, "apiserver_request_total{") {
+	for _, s := range scaleParseMetrics(text, "apiserver_request_total") {
 		verb, resource := s.labels["verb"], s.labels["resource"]
 		if s.name != "apiserver_request_total" || resource == "" || verb == "WATCH" {
 			continue
