@@ -26,7 +26,7 @@ var _ = Describe("the dashboard in a browser", func() {
 		shots := screenshotDir()
 
 		kubeconfig := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
-		local := start("localmode", root, "--kubeconfig-out", kubeconfig, "--fake-providers=127.0.0.1:0",
+		local := startLocalMode("--kubeconfig-out", kubeconfig, "--fake-providers=127.0.0.1:0",
 			"--metrics-bind-address=0", "--health-probe-bind-address=0", "--dashboard-bind-address=127.0.0.1:0")
 		Eventually(func() string { return local.output.String() }).WithTimeout(60 * time.Second).
 			Should(ContainSubstring("served by a fake server"))

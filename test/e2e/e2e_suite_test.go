@@ -82,6 +82,10 @@ type process struct {
 	cmd    *exec.Cmd
 	output *syncbuffer.Buffer
 	done   chan error
+	// interruptFirst has cleanup send SIGINT, and wait, before it kills:
+	// local mode's kube-apiserver and etcd are in process groups of their
+	// own, which outlive a SIGKILL of local mode.
+	interruptFirst bool
 }
 
 func start(name string, dir string, args ...string) *process {
@@ -102,16 +106,39 @@ func launch(name string, dir string, args ...string) *process {
 	return p
 }
 
-// cleanup kills the process if it still runs, and prints its output when
+// startLocalMode starts local mode, which a failed spec's cleanup stops as
+// Ctrl-C would, so that the control plane it started stops with it.
+func startLocalMode(args ...string) *process {
+	GinkgoHelper()
+	p := launch("localmode", root, args...)
+	p.interruptFirst = true
+	DeferCleanup(p.cleanup)
+	return p
+}
+
+// cleanup stops the process if it still runs, and prints its output when
 // the spec failed.
 func (p *process) cleanup() {
 	if p.cmd.ProcessState == nil {
-		_ = p.cmd.Process.Kill()
-		<-p.done
+		p.end()
 	}
 	if CurrentSpecReport().Failed() {
 		fmt.Fprintf(GinkgoWriter, "--- output of %s ---\n%s\n", filepath.Base(p.cmd.Path), p.output.String())
 	}
+}
+
+// end ends the process: with SIGINT first when it must stop its own
+// children, with SIGKILL when that does not end it within 30 seconds.
+func (p *process) end() {
+	if p.interruptFirst && p.cmd.Process.Signal(os.Interrupt) == nil {
+		select {
+		case <-p.done:
+			return
+		case <-time.After(30 * time.Second):
+		}
+	}
+	_ = p.cmd.Process.Kill()
+	<-p.done
 }
 
 // stop sends sig and returns the exit error, or fails after the timeout.

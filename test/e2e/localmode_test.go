@@ -17,7 +17,7 @@ var _ = Describe("local mode", func() {
 	It("brings the three samples to Ready on baseline, and Ctrl-C leaves no process behind", func(ctx SpecContext) {
 		kubeconfig := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
 		started := time.Now()
-		local := start("localmode", root, "--kubeconfig-out", kubeconfig,
+		local := startLocalMode("--kubeconfig-out", kubeconfig,
 			"--metrics-bind-address=0", "--health-probe-bind-address=0", "--dashboard-bind-address=127.0.0.1:0")
 		Eventually(func() string { return local.output.String() }).WithTimeout(60 * time.Second).
 			Should(ContainSubstring("Press Ctrl-C"))
@@ -84,7 +84,7 @@ func processExists(pid int) bool {
 var _ = Describe("local mode with fake providers", func() {
 	It("locks openai, served by the fake server, and its Forecasts name it", func(ctx SpecContext) {
 		kubeconfig := filepath.Join(GinkgoT().TempDir(), "kubeconfig")
-		local := start("localmode", root, "--kubeconfig-out", kubeconfig, "--fake-providers=127.0.0.1:0",
+		local := startLocalMode("--kubeconfig-out", kubeconfig, "--fake-providers=127.0.0.1:0",
 			"--metrics-bind-address=0", "--health-probe-bind-address=0", "--dashboard-bind-address=0")
 		Eventually(func() string { return local.output.String() }).WithTimeout(60 * time.Second).
 			Should(ContainSubstring("served by a fake server"))
