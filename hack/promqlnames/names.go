@@ -66,8 +66,8 @@ func usedNames(paths []string) ([]Use, error) {
 }
 
 // seriesReads returns, for each of expr's selectors, the metric it reads
-// and the labels the query needs its series to have: the selector's own
-// matchers, and the by (...) and on (...) labels of the aggregations and
+// and the labels the query needs its series to have: those of the
+// selector's own matchers that an absent label fails, and the by (...) and on (...) labels of the aggregations and
 // operations above it, less those that a label_replace, label_join or
 // count_values on the way makes. A selector that names its metric only by
 // a regular expression cannot be checked, and is an error.
@@ -99,7 +99,7 @@ func seriesReads(expr string) ([]Use, error) {
 func labelsRead(vs *parser.VectorSelector, path []parser.Node) []string {
 	read := map[string]bool{}
 	for _, m := range vs.LabelMatchers {
-		if m.Name != labels.MetricName {
+		if m.Name != labels.MetricName && !m.Matches("") { // reason="" or ready!="True" match series without it
 			read[m.Name] = true
 		}
 	}

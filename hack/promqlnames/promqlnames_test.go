@@ -25,6 +25,9 @@ func TestSeriesReads(t *testing.T) {
 		// A label that label_replace or count_values makes is not read from the series.
 		{`sum by (team, src) (label_replace(up, "team", "$1", "src", "(.*)"))`, []Use{{Name: "up", Labels: []string{"src"}}}},
 		{`sum by (version) (count_values("version", build_info))`, []Use{{Name: "build_info"}}},
+		// A matcher that an absent label passes does not need the label.
+		{`foo_total{reason="", ready!="True", kind=~"a|"} + on () bar{kind="a"}`,
+			[]Use{{Name: "foo_total"}, {Name: "bar", Labels: []string{"kind"}}}},
 		{`time() - 1`, nil},
 	} {
 		got, err := seriesReads(tc.expr)
