@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -30,19 +31,18 @@ func served(r io.Reader) (map[string]map[string]bool, error) {
 		if len(mf.GetMetric()) == 0 {
 			continue // described, but no series yet
 		}
+		labels := map[string]bool{}
+		for _, m := range mf.GetMetric() {
+			for _, lp := range m.GetLabel() {
+				labels[lp.GetName()] = true
+			}
+		}
 		for _, suffix := range suffixes(mf.GetType()) {
-			name := mf.GetName() + suffix
-			if series[name] == nil {
-				series[name] = map[string]bool{}
-			}
+			have := maps.Clone(labels)
 			if l := bucketLabel(mf.GetType(), suffix); l != "" {
-				series[name][l] = true
+				have[l] = true
 			}
-			for _, m := range mf.GetMetric() {
-				for _, lp := range m.GetLabel() {
-					series[name][lp.GetName()] = true
-				}
-			}
+			series[mf.GetName()+suffix] = have
 		}
 	}
 }

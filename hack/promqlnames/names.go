@@ -67,9 +67,9 @@ func usedNames(paths []string) ([]Use, error) {
 
 // seriesReads returns, for each of expr's selectors, the metric it reads
 // and the labels the query needs its series to have: those of the
-// selector's own matchers that an absent label fails, and the by (...) and on (...) labels of the aggregations and
-// operations above it, less those that a label_replace, label_join or
-// count_values on the way makes. A selector that names its metric only by
+// selector's own matchers that an absent label fails, and the by (...)
+// and on (...) labels of the aggregations and operations above it, less
+// those that a label_replace, label_join or count_values on the way makes. A selector that names its metric only by
 // a regular expression cannot be checked, and is an error.
 func seriesReads(expr string) ([]Use, error) {
 	node, err := promql.ParseExpr(expr)

@@ -46,6 +46,8 @@ func TestObserveProbe(t *testing.T) {
 // series' own "namespace" label would be renamed exported_namespace by
 // Prometheus, which sets the target's.
 func TestObserveTokensLabelsTheForecastNamespace(t *testing.T) {
+	Tokens.Reset()
+	Cost.Reset()
 	ObserveTokens("cloudflare", "team-a", 1200, 300, 0.5, 2)
 	ObserveTokens("cloudflare", "team-b", 0, 0, 0.5, 2) // no usage: no series
 	want := `# HELP bottleneck_provider_cost_total Cost of forecast calls at the lock entry's spec.providers[].pricing (in the currency of that price), by provider and the Forecast's namespace.

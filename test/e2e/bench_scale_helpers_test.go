@@ -426,8 +426,8 @@ type metricSample struct {
 
 // scaleParseMetrics reads, with Prometheus's own text parser, the samples
 // of a metrics page whose names start with one of prefixes. A histogram or
-// summary foo gives foo_sum and foo_count (and a histogram foo_bucket, by
-// le). A page cut short (a manager killed mid-scrape) gives the families
+// summary foo gives foo_sum and foo_count (no reader wants its buckets).
+// A page cut short (a manager killed mid-scrape) gives the families
 // read before the cut.
 func scaleParseMetrics(text string, prefixes ...string) []metricSample {
 	parser := expfmt.NewTextParser(model.UTF8Validation)
@@ -462,13 +462,7 @@ func samplesOf(name string, m *dto.Metric, labels map[string]string) []metricSam
 	case m.Summary != nil:
 		return []metricSample{one("_sum", m.Summary.GetSampleSum()), one("_count", float64(m.Summary.GetSampleCount()))}
 	case m.Histogram != nil:
-		out := []metricSample{one("_sum", m.Histogram.GetSampleSum()), one("_count", float64(m.Histogram.GetSampleCount()))}
-		for _, b := range m.Histogram.GetBucket() {
-			le := maps.Clone(labels)
-			le["le"] = strconv.FormatFloat(b.GetUpperBound(), 'g', -1, 64)
-			out = append(out, metricSample{name + "_bucket", le, float64(b.GetCumulativeCount())})
-		}
-		return out
+		return []metricSample{one("_sum", m.Histogram.GetSampleSum()), one("_count", float64(m.Histogram.GetSampleCount()))}
 	}
 	return nil
 }

@@ -110,9 +110,8 @@ func launch(name string, dir string, args ...string) *process {
 // Ctrl-C would, so that the control plane it started stops with it.
 func startLocalMode(args ...string) *process {
 	GinkgoHelper()
-	p := launch("localmode", root, args...)
+	p := start("localmode", root, args...)
 	p.interruptFirst = true
-	DeferCleanup(p.cleanup)
 	return p
 }
 
